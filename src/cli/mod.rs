@@ -1,0 +1,3 @@
+//! Command-line parsing, dispatch and output formatting.
+
+pub mod format;

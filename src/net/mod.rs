@@ -1,0 +1,1 @@
+//! Container networking: none, host, bridge, rootless, port publishing.

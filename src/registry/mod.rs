@@ -1,0 +1,4 @@
+//! Image references, registry credentials, pull and push.
+
+pub mod auth;
+pub mod reference;

@@ -1,0 +1,1 @@
+//! The in-process container runtime: spec generation, launcher, monitor, exec, cgroups.

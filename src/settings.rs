@@ -1,0 +1,1 @@
+//! Settings resolved once from flags, `BERTH_*` variables and `berth.toml`.

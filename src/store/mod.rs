@@ -1,0 +1,3 @@
+//! The on-disk store: blobs, layers, images and their locks.
+
+pub mod extract;
