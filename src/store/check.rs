@@ -1,0 +1,223 @@
+//! `berth system check`: verifies the store and repairs what is safe to
+//! repair (leftovers of dead processes, unreferenced content, records whose
+//! content is gone).
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+
+use serde::Serialize;
+
+use super::digest::{Digest, HashingReader};
+use super::error::{IoContext, Result};
+use super::records::{self, ImagesFile, LayersFile};
+use super::staging::{remove_tree, sweep_dead};
+use super::Store;
+
+#[derive(Debug, Default, Serialize)]
+pub struct CheckReport {
+    /// Problems found; with `repair`, what could not be repaired.
+    pub problems: Vec<String>,
+    /// What was repaired (or, without `repair`, would be).
+    pub repaired: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty() && self.repaired.is_empty()
+    }
+}
+
+impl Store {
+    /// Checks every record against the content on disk. `verify_content`
+    /// re-hashes every blob (slow on a large store).
+    pub fn check(&self, repair: bool, verify_content: bool) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        let images_guard = self.images_lock.write().ctx("lock", self.images_lock.path())?;
+        let layers_guard = self.layers_lock.write().ctx("lock", self.layers_lock.path())?;
+        let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
+        let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
+
+        // Leftovers of processes that died mid-work.
+        if repair {
+            for dir in sweep_dead(&self.staging_root()) {
+                report
+                    .repaired
+                    .push(format!("removed leftover staging directory {}", dir.display()));
+            }
+        } else if let Ok(entries) = fs::read_dir(self.staging_root()) {
+            for e in entries.flatten() {
+                let p = e.path();
+                let lock = p.with_extension("lock");
+                let dead = p.is_dir()
+                    && (!lock.exists()
+                        || matches!(super::lock::try_exclusive(&lock), Ok(Some(_))));
+                if dead {
+                    report
+                        .problems
+                        .push(format!("leftover staging directory {}", p.display()));
+                }
+            }
+        }
+
+        // Layers: records without content are dropped; content without a record is removed.
+        let mut missing_layers = HashSet::new();
+        layers.layers.retain(|l| {
+            let ok = self.layer_diff_path(&l.diff_id).is_dir();
+            if !ok {
+                missing_layers.insert(l.diff_id.clone());
+                let msg = format!("layer {} is recorded but its directory is missing", l.diff_id);
+                if repair {
+                    report.repaired.push(format!("dropped record: {msg}"));
+                } else {
+                    report.problems.push(msg);
+                }
+            }
+            ok
+        });
+        let recorded: HashSet<String> = layers.layers.iter().map(|l| l.diff_id.hex().to_string()).collect();
+        if let Ok(entries) = fs::read_dir(self.root().join("layers")) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !e.path().is_dir() || recorded.contains(&name) {
+                    continue;
+                }
+                let msg = format!("layer directory {} has no record", e.path().display());
+                if repair {
+                    remove_tree(&e.path());
+                    report.repaired.push(format!("removed {msg}"));
+                } else {
+                    report.problems.push(msg);
+                }
+            }
+        }
+
+        // Images: every layer and blob they name must be present and intact.
+        let mut bad_blobs = HashSet::new();
+        let mut blob_ok = |d: &Digest| -> bool {
+            if bad_blobs.contains(d) {
+                return false;
+            }
+            let ok = match fs::File::open(self.blob_path(d)) {
+                Ok(f) if verify_content => {
+                    let r = HashingReader::new(io::BufReader::new(f));
+                    matches!(r.finish(), Ok((actual, _)) if &actual == d)
+                }
+                Ok(_) => true,
+                Err(_) => false,
+            };
+            if !ok {
+                bad_blobs.insert(d.clone());
+            }
+            ok
+        };
+        let mut broken = Vec::new();
+        for img in &images.images {
+            let mut faults = Vec::new();
+            for d in [&img.id, &img.manifest] {
+                if !blob_ok(d) {
+                    faults.push(format!("blob {d} missing or corrupt"));
+                }
+            }
+            for l in &img.layers {
+                if layers.get(&l.diff_id).is_none() || missing_layers.contains(&l.diff_id) {
+                    faults.push(format!("layer {} missing", l.diff_id));
+                }
+                if !blob_ok(&l.blob) {
+                    faults.push(format!("blob {} missing or corrupt", l.blob));
+                }
+            }
+            if !faults.is_empty() {
+                broken.push((img.id.clone(), faults));
+            }
+        }
+        for (id, faults) in &broken {
+            let msg = format!("image {}: {}", id.short(), faults.join("; "));
+            if repair {
+                report
+                    .repaired
+                    .push(format!("removed incomplete image ({msg}); pull it again"));
+            } else {
+                report.problems.push(msg);
+            }
+        }
+        if repair {
+            let broken_ids: HashSet<&Digest> = broken.iter().map(|(id, _)| id).collect();
+            images.images.retain(|i| !broken_ids.contains(&i.id));
+            records::save(&self.layers_file(), &layers, &layers_guard)?;
+            records::save(&self.images_file(), &images, &images_guard)?;
+            for d in &bad_blobs {
+                let _ = fs::remove_file(self.blob_path(d));
+            }
+        }
+
+        // Blobs nothing references, and temp files of dead writers.
+        let mut used = HashSet::new();
+        for img in &images.images {
+            used.insert(img.id.hex().to_string());
+            used.insert(img.manifest.hex().to_string());
+            used.extend(img.layers.iter().map(|l| l.blob.hex().to_string()));
+        }
+        let used_layers: HashSet<&Digest> = images
+            .images
+            .iter()
+            .flat_map(|i| i.layers.iter().map(|l| &l.diff_id))
+            .collect();
+        let (kept, unused): (Vec<_>, Vec<_>) = layers
+            .layers
+            .clone()
+            .into_iter()
+            .partition(|l| used_layers.contains(&l.diff_id));
+        for l in &unused {
+            let msg = format!("layer {} is used by no image", l.diff_id);
+            if repair {
+                remove_tree(&self.layer_dir(&l.diff_id));
+                report.repaired.push(format!("removed {msg}"));
+            } else {
+                report.problems.push(msg);
+            }
+        }
+        if repair && !unused.is_empty() {
+            layers.layers = kept;
+            records::save(&self.layers_file(), &layers, &layers_guard)?;
+        }
+        let blob_dir = self.root().join("blobs/sha256");
+        if let Ok(entries) = fs::read_dir(&blob_dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if used.contains(&name) {
+                    continue;
+                }
+                let msg = format!("unreferenced blob {name}");
+                if repair {
+                    let _ = fs::remove_file(e.path());
+                    report.repaired.push(format!("removed {msg}"));
+                } else {
+                    report.problems.push(msg);
+                }
+            }
+        }
+        // Temp files of atomic record writes interrupted by a crash.
+        for dir in ["images", "layers"] {
+            let Ok(entries) = fs::read_dir(self.root().join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !(name.starts_with('.') && name.contains(".tmp-")) {
+                    continue;
+                }
+                let msg = format!("leftover temp file {}", e.path().display());
+                if repair {
+                    let _ = fs::remove_file(e.path());
+                    report.repaired.push(format!("removed {msg}"));
+                } else {
+                    report.problems.push(msg);
+                }
+            }
+        }
+        drop(layers_guard);
+        drop(images_guard);
+        Ok(report)
+    }
+}

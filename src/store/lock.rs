@@ -1,0 +1,151 @@
+//! Store locks: one `flock(2)` lock file per store, shared to read and
+//! exclusive to write. Guards are types, so a function that mutates a store
+//! takes a `&WriteGuard` and cannot be called without the lock held.
+//!
+//! Lock order (always taken in this order, released in reverse):
+//! containers → images → layers. Blob and staging directories need no lock of
+//! their own: blobs are content-addressed and only the image writer (which
+//! holds the images lock) deletes them.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long a waiter stays quiet before saying who it waits for.
+const QUIET_WAIT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Clone)]
+pub struct StoreLock {
+    path: PathBuf,
+    name: &'static str,
+}
+
+/// Proof that the store's lock is held shared (readers) or exclusive (writers).
+pub trait Held {}
+
+#[derive(Debug)]
+pub struct ReadGuard {
+    _file: File,
+}
+
+#[derive(Debug)]
+pub struct WriteGuard {
+    _file: File,
+}
+
+impl Held for ReadGuard {}
+impl Held for WriteGuard {}
+
+impl StoreLock {
+    pub fn new(path: PathBuf, name: &'static str) -> StoreLock {
+        StoreLock { path, name }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn open(&self) -> io::Result<File> {
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.path)
+    }
+
+    pub fn read(&self) -> io::Result<ReadGuard> {
+        let file = self.open()?;
+        self.acquire(&file, false)?;
+        Ok(ReadGuard { _file: file })
+    }
+
+    pub fn write(&self) -> io::Result<WriteGuard> {
+        let mut file = self.open()?;
+        self.acquire(&file, true)?;
+        // Record the holder so a waiter can say whom it waits for.
+        let _ = file.set_len(0);
+        let _ = file.seek(SeekFrom::Start(0));
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(WriteGuard { _file: file })
+    }
+
+    fn acquire(&self, file: &File, exclusive: bool) -> io::Result<()> {
+        let first = if exclusive {
+            file.try_lock()
+        } else {
+            file.try_lock_shared()
+        };
+        match first {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+        }
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let name = self.name;
+        let path = self.path.clone();
+        let announcer = std::thread::spawn(move || {
+            if done_rx.recv_timeout(QUIET_WAIT) == Err(mpsc::RecvTimeoutError::Timeout) {
+                let holder = holder_pid(&path)
+                    .map(|pid| format!("process {pid}"))
+                    .unwrap_or_else(|| "another berth process".to_string());
+                eprintln!(
+                    "Waiting for the {name} lock ({}), held by {holder}; it is released when that command ends",
+                    path.display()
+                );
+            }
+        });
+        let result = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        let _ = done_tx.send(());
+        let _ = announcer.join();
+        result
+    }
+}
+
+fn holder_pid(path: &Path) -> Option<u32> {
+    let mut s = String::new();
+    File::open(path).ok()?.read_to_string(&mut s).ok()?;
+    s.trim().parse().ok()
+}
+
+/// Tries to take an exclusive lock without waiting: `Ok(None)` when another
+/// process holds it. Used to tell a live staging directory from a dead one.
+pub fn try_exclusive(path: &Path) -> io::Result<Option<File>> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_readers_coexist_and_writer_excludes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let lock = StoreLock::new(dir.path().join("images.lock"), "images");
+        let r1 = lock.read().expect("read");
+        let r2 = lock.read().expect("read");
+        assert!(try_exclusive(lock.path()).expect("try").is_none());
+        drop((r1, r2));
+        let w = lock.write().expect("write");
+        assert!(try_exclusive(lock.path()).expect("try").is_none());
+        assert_eq!(holder_pid(lock.path()), Some(std::process::id()));
+        drop(w);
+        assert!(try_exclusive(lock.path()).expect("try").is_some());
+    }
+}
