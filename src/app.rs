@@ -1,1 +1,62 @@
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! Parse, resolve settings once, dispatch, and render the error once.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::error::{render, CliError, CliResult};
+use crate::cli::{image, image_list, registry, system, Cli, Command};
+use crate::settings::{Overrides, Settings};
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 125 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(CliError { error, code }) => {
+            eprintln!("Error: {}", render(&error));
+            ExitCode::from(code)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    if let Some(dir) = &cli.global.docker_config {
+        // Read by the credential code; set once here, before any thread starts.
+        std::env::set_var("DOCKER_CONFIG", dir);
+    }
+    let overrides = Overrides {
+        root: cli.global.root.clone(),
+        runroot: cli.global.runroot.clone(),
+        log_level: cli.global.log_level.clone().or(cli.global.debug.then(|| "debug".into())),
+        config_file: cli.global.berth_config.clone(),
+    };
+    let settings = || Settings::resolve(&overrides).map_err(CliError::from);
+    match &cli.command {
+        Command::Version(a) => system::version(a),
+        Command::Info(a) => system::info(&settings()?, a),
+        Command::System(c) => system::dispatch(&settings()?, c),
+        Command::Pull(a) => image::pull(&settings()?, a),
+        Command::Push(a) => image::push(&settings()?, a),
+        Command::Images(a) => image_list::images(&settings()?, a),
+        Command::Tag(a) => image::tag(&settings()?, a),
+        Command::Rmi(a) => image::rmi(&settings()?, a),
+        Command::Inspect(a) => image_list::inspect(&settings()?, a),
+        Command::History(a) => image_list::history(&settings()?, a),
+        Command::Save(a) => image::save(&settings()?, a),
+        Command::Load(a) => image::load(&settings()?, a),
+        Command::Import(a) => image::import(&settings()?, a),
+        Command::Image(c) => image::dispatch(&settings()?, c),
+        Command::Manifest(image::ManifestCommand::Inspect(a)) => {
+            image::manifest_inspect(&settings()?, a)
+        }
+        Command::Login(a) => registry::login(&settings()?, a),
+        Command::Logout(a) => registry::logout(a),
+    }
+}

@@ -1,3 +1,90 @@
-//! Command-line parsing, dispatch and output formatting.
+//! Command-line parsing, dispatch and output formatting. Commands are thin:
+//! they turn flags into options, call one library function, and print its
+//! report. This is the only layer that writes to stdout.
 
+pub mod error;
 pub mod format;
+pub mod image;
+pub mod image_list;
+pub mod output;
+pub mod progress;
+pub mod registry;
+pub mod render;
+pub mod system;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// A daemonless, Docker-compatible container engine.
+#[derive(Debug, Parser)]
+#[command(name = "berth", version, about, disable_help_subcommand = true, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalFlags,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalFlags {
+    /// Storage root directory (default /var/lib/berth, or $XDG_DATA_HOME/berth rootless)
+    #[arg(long, global = true, env = "BERTH_ROOT", value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Runtime state directory (default /run/berth, or $XDG_RUNTIME_DIR/berth rootless)
+    #[arg(long, global = true, env = "BERTH_RUNROOT", value_name = "DIR")]
+    pub runroot: Option<PathBuf>,
+    /// Set the logging level ("debug", "info", "warn", "error", "fatal")
+    #[arg(short = 'l', long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    /// Enable debug mode
+    #[arg(short = 'D', long, global = true)]
+    pub debug: bool,
+    /// Location of client config files (sets DOCKER_CONFIG)
+    #[arg(long = "config", global = true, value_name = "DIR")]
+    pub docker_config: Option<PathBuf>,
+    /// berth.toml to read instead of the system and user ones
+    #[arg(long = "berth-config", global = true, env = "BERTH_CONFIG", value_name = "FILE")]
+    pub berth_config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Download an image from a registry
+    Pull(image::PullArgs),
+    /// Upload an image to a registry
+    Push(image::PushArgs),
+    /// List images
+    Images(image::ImagesArgs),
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(image::TagArgs),
+    /// Remove one or more images
+    Rmi(image::RmiArgs),
+    /// Return low-level information on objects
+    Inspect(image::InspectArgs),
+    /// Show the history of an image
+    History(image::HistoryArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(image::SaveArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(image::LoadArgs),
+    /// Import the contents from a tarball to create a filesystem image
+    Import(image::ImportArgs),
+    /// Manage images
+    #[command(subcommand)]
+    Image(image::ImageCommand),
+    /// Manage image manifests
+    #[command(subcommand)]
+    Manifest(image::ManifestCommand),
+    /// Log in to a registry
+    Login(registry::LoginArgs),
+    /// Log out from a registry
+    Logout(registry::LogoutArgs),
+    /// Show the berth version information
+    Version(system::VersionArgs),
+    /// Display system-wide information
+    Info(system::InfoArgs),
+    /// Manage berth
+    #[command(subcommand)]
+    System(system::SystemCommand),
+}

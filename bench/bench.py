@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""berth vs podman, side by side, in one run; prints ratios.
+
+Figures (issue 2): cold `pull` of a multi-layer image from a local registry,
+and `images` with 200 images. Not a test: it prints numbers, it asserts nothing.
+
+Usage: bench/bench.py [--runs N] [--berth PATH] [--no-podman]
+Needs root (podman's rootful store, the registry), docker-registry installed.
+"""
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def sh(*args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_registry(tmp):
+    port = free_port()
+    cfg = os.path.join(tmp, "registry.yml")
+    with open(cfg, "w") as f:
+        f.write(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+            f"    rootdirectory: {tmp}/registry-data\n  delete:\n    enabled: true\n"
+            f"http:\n  addr: 127.0.0.1:{port}\n"
+        )
+    proc = subprocess.Popen(["docker-registry", "serve", cfg],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=1)
+            return proc, f"127.0.0.1:{port}"
+        except Exception:
+            time.sleep(0.05)
+    proc.kill()
+    sys.exit("docker-registry did not start")
+
+
+def layer_tar(files):
+    """An uncompressed layer tar from {path: bytes}."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for path, data in files.items():
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            info.mode = 0o755
+            info.mtime = 1700000000
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def oci_archive(layers, tag):
+    """A docker-archive/OCI tar loadable by `berth load`, from uncompressed layers."""
+    blobs = {}
+    diff_ids, descs = [], []
+    for raw in layers:
+        diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
+        gz = gzip.compress(raw, compresslevel=6, mtime=0)
+        d = hashlib.sha256(gz).hexdigest()
+        blobs[d] = gz
+        descs.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                      "digest": "sha256:" + d, "size": len(gz)})
+    config = json.dumps({
+        "architecture": "amd64", "os": "linux",
+        "config": {"Cmd": ["sh"], "Env": ["PATH=/bin"]},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+        "history": [{"created_by": f"layer {i}"} for i in range(len(layers))],
+    }).encode()
+    cd = hashlib.sha256(config).hexdigest()
+    blobs[cd] = config
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": "sha256:" + cd, "size": len(config)},
+        "layers": descs,
+    }).encode()
+    md = hashlib.sha256(manifest).hexdigest()
+    blobs[md] = manifest
+    index = json.dumps({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + md, "size": len(manifest),
+        "annotations": {"io.containerd.image.name": tag,
+                        "org.opencontainers.image.ref.name": tag.rsplit(":", 1)[-1]}}]}).encode()
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as t:
+        def add(name, data):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        add("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
+        add("index.json", index)
+        for d, data in blobs.items():
+            add(f"blobs/sha256/{d}", data)
+    return out.getvalue()
+
+
+def timed(cmd, env=None):
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - t
+
+
+def ensure_podman():
+    if shutil.which("podman"):
+        return True
+    if os.geteuid() != 0:
+        return False
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    r = subprocess.run(["apt-get", "install", "-y", "-qq", "podman"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if r.returncode != 0:
+        return False
+    # This machine: runc + cgroupfs, and ulimits at or below the hard limit.
+    os.makedirs("/etc/containers", exist_ok=True)
+    conf = "/etc/containers/containers.conf"
+    if not os.path.exists(conf):
+        with open(conf, "w") as f:
+            f.write('[containers]\ndefault_ulimits = ["nofile=1024:1024"]\n'
+                    '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n')
+    return True
+
+
+def report(name, berth_s, podman_s, target=None):
+    b = statistics.median(berth_s) * 1000
+    line = f"{name:<34} berth {b:8.1f} ms"
+    if podman_s:
+        p = statistics.median(podman_s) * 1000
+        line += f"   podman {p:8.1f} ms   ratio podman/berth {p / b:6.2f}x"
+    if target:
+        line += f"   (target: {target})"
+    print(line, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--berth", default=os.path.join(REPO, "target/release/berth"))
+    ap.add_argument("--no-podman", action="store_true")
+    args = ap.parse_args()
+    if not os.path.exists(args.berth):
+        sh("cargo", "build", "--release", "--quiet", cwd=REPO)
+    podman = not args.no_podman and ensure_podman()
+    tmp = tempfile.mkdtemp(prefix="berth-bench-")
+    reg, addr = start_registry(tmp)
+    try:
+        berth = [args.berth, "--root", f"{tmp}/seed", "--runroot", f"{tmp}/seed-run"]
+        # A multi-layer image: busybox plus four layers of incompressible data (about 24 MB).
+        with open("/bin/busybox", "rb") as f:
+            bb = f.read()
+        layers = [layer_tar({"bin/busybox": bb})]
+        for i in range(4):
+            layers.append(layer_tar({f"data/blob{i}": os.urandom(6 * 1024 * 1024)}))
+        ref = f"{addr}/bench/multi:latest"
+        subprocess.run(berth + ["load"], input=oci_archive(layers, ref), check=True,
+                       stdout=subprocess.DEVNULL)
+        sh(*berth, "push", "-q", ref, stdout=subprocess.DEVNULL)
+
+        b_times, p_times = [], []
+        for i in range(args.runs):
+            root = f"{tmp}/b{i}"
+            b_times.append(timed([args.berth, "--root", root, "--runroot", root + "-run", "pull", "-q", ref]))
+            shutil.rmtree(root, ignore_errors=True)
+            if podman:
+                proot = f"{tmp}/p{i}"
+                p_times.append(timed(["podman", "--root", proot, "--runroot", proot + "-run",
+                                      "pull", "-q", "--tls-verify=false", ref]))
+                subprocess.run(["podman", "--root", proot, "--runroot", proot + "-run", "system", "reset", "-f"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                shutil.rmtree(proot, ignore_errors=True)
+        report("pull (5-layer, ~24 MB, cold)", b_times, p_times, "berth >= 2x faster")
+
+        # `images` with 200 images: 200 distinct one-layer images.
+        root = f"{tmp}/many"
+        many = [args.berth, "--root", root, "--runroot", root + "-run"]
+        proot = f"{tmp}/pmany"
+        pman = ["podman", "--root", proot, "--runroot", proot + "-run"]
+        for i in range(200):
+            tar = layer_tar({f"id{i}": str(i).encode()})
+            subprocess.run(many + ["import", "-", f"bench/img{i}:latest"], input=tar, check=True,
+                           stdout=subprocess.DEVNULL)
+            if podman:
+                subprocess.run(pman + ["import", "-", f"bench/img{i}:latest"], input=tar, check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        b_times = [timed(many + ["images"]) for _ in range(args.runs * 4)]
+        p_times = [timed(pman + ["images"]) for _ in range(args.runs * 4)] if podman else []
+        report("images (200 images)", b_times, p_times, "berth < 20 ms")
+        if podman:
+            subprocess.run(pman + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    finally:
+        reg.kill()
+        reg.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
