@@ -34,7 +34,10 @@ const HUB_HOSTS: [&str; 3] = ["docker.io", "index.docker.io", "registry-1.docker
 /// A credential for one registry.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
-    Basic { username: String, password: String },
+    Basic {
+        username: String,
+        password: String,
+    },
     /// An OAuth refresh token (docker's `identitytoken`), used instead of a password.
     IdentityToken(String),
 }
@@ -304,10 +307,12 @@ impl Store {
             return Ok(Some(Credential::IdentityToken(token)));
         }
         if let Some(auth) = nonempty(&entry.auth) {
-            return decode_auth(&auth).map(Some).ok_or_else(|| AuthError::BadAuthField {
-                path: self.file.clone(),
-                key: key.to_owned(),
-            });
+            return decode_auth(&auth)
+                .map(Some)
+                .ok_or_else(|| AuthError::BadAuthField {
+                    path: self.file.clone(),
+                    key: key.to_owned(),
+                });
         }
         match (nonempty(&entry.username), entry.password.clone()) {
             (Some(username), Some(password)) => Ok(Some(Credential::Basic { username, password })),

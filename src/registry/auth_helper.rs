@@ -75,13 +75,19 @@ impl Helper<'_> {
         }))
     }
 
-    pub(crate) fn store(&self, server: &str, username: &str, secret: &str) -> Result<(), AuthError> {
+    pub(crate) fn store(
+        &self,
+        server: &str,
+        username: &str,
+        secret: &str,
+    ) -> Result<(), AuthError> {
         let req = StoreRequest {
             server_url: server,
             username,
             secret,
         };
-        let body = serde_json::to_vec(&req).map_err(|e| self.failed("store", server, e.to_string()))?;
+        let body =
+            serde_json::to_vec(&req).map_err(|e| self.failed("store", server, e.to_string()))?;
         match self.run("store", server, &body)? {
             Outcome::Done(_) => Ok(()),
             Outcome::NotFound => Err(self.failed("store", server, NOT_FOUND_MESSAGE.to_owned())),

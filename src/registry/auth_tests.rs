@@ -41,7 +41,11 @@ impl Fixture {
     }
 
     fn write_config(&self, json: &str) {
-        let parent = self.store.file.parent().unwrap_or_else(|| panic!("no parent"));
+        let parent = self
+            .store
+            .file
+            .parent()
+            .unwrap_or_else(|| panic!("no parent"));
         fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
         fs::write(&self.store.file, json).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -97,7 +101,13 @@ echo "unknown action $1" >&2; exit 2
     fn helper_has(&self, server: &str) -> bool {
         let key: String = server
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         self.dir.path().join("helper-state").join(key).exists()
     }
@@ -109,7 +119,11 @@ fn write_executable(path: &Path, body: &str) {
     fs::write(path, body).unwrap_or_else(|e| panic!("{e}"));
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
     for _ in 0..100 {
-        match std::process::Command::new(path).arg("probe").stdin(std::process::Stdio::null()).output() {
+        match std::process::Command::new(path)
+            .arg("probe")
+            .stdin(std::process::Stdio::null())
+            .output()
+        {
             Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
                 std::thread::sleep(std::time::Duration::from_millis(10))
             }
@@ -133,7 +147,10 @@ fn config_path_prefers_registry_auth_file_then_docker_config_then_home() {
         config_path_from(Some("".into()), Some("".into()), home.clone()),
         PathBuf::from("/home/u/.docker/config.json")
     );
-    assert_eq!(config_path_from(None, None, None), PathBuf::from(".docker/config.json"));
+    assert_eq!(
+        config_path_from(None, None, None),
+        PathBuf::from(".docker/config.json")
+    );
 }
 
 #[test]
@@ -163,7 +180,10 @@ fn reads_auth_username_password_and_identity_token() {
     let f = Fixture::with_config(&cfg);
     assert_eq!(f.lookup("quay.io"), Some(basic("alice", "s3cr:et")));
     assert_eq!(f.lookup("localhost:5000"), Some(basic("bob", "pw")));
-    assert_eq!(f.lookup("ghcr.io"), Some(Credential::IdentityToken("refresh-me".into())));
+    assert_eq!(
+        f.lookup("ghcr.io"),
+        Some(Credential::IdentityToken("refresh-me".into()))
+    );
     assert_eq!(f.lookup("nopad.example"), Some(basic("ab", "c")));
     assert_eq!(f.lookup("empty.example"), None);
     assert_eq!(f.lookup("localhost:5001"), None);
@@ -210,19 +230,39 @@ fn legacy_keys_with_scheme_and_path_match_and_exact_key_wins() {
 #[test]
 fn broken_files_give_errors_that_name_the_file() {
     let f = Fixture::with_config("{not json");
-    let e = f.store.lookup("quay.io").err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.contains("config.json") && e.contains("not valid JSON"), "{e}");
+    let e = f
+        .store
+        .lookup("quay.io")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("config.json") && e.contains("not valid JSON"),
+        "{e}"
+    );
 
     let f = Fixture::with_config("[1]");
-    assert!(matches!(f.store.lookup("quay.io"), Err(AuthError::NotAnObject { .. })));
+    assert!(matches!(
+        f.store.lookup("quay.io"),
+        Err(AuthError::NotAnObject { .. })
+    ));
 
     let f = Fixture::with_config(r#"{"auths": {"quay.io": {"auth": "!!!"}}}"#);
-    assert!(matches!(f.store.lookup("quay.io"), Err(AuthError::BadAuthField { .. })));
+    assert!(matches!(
+        f.store.lookup("quay.io"),
+        Err(AuthError::BadAuthField { .. })
+    ));
     // Only the registry asked about is affected.
     assert_eq!(f.lookup("ghcr.io"), None);
 
-    let f = Fixture::with_config(&format!(r#"{{"auths": {{"quay.io": {{"auth": "{}"}}}}}}"#, b64("nocolon")));
-    assert!(matches!(f.store.lookup("quay.io"), Err(AuthError::BadAuthField { .. })));
+    let f = Fixture::with_config(&format!(
+        r#"{{"auths": {{"quay.io": {{"auth": "{}"}}}}}}"#,
+        b64("nocolon")
+    ));
+    assert!(matches!(
+        f.store.lookup("quay.io"),
+        Err(AuthError::BadAuthField { .. })
+    ));
 }
 
 #[test]
@@ -233,15 +273,25 @@ fn store_creates_the_file_private_and_lookup_reads_it_back() {
         .store("localhost:5000", "alice", "p:w")
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(written, f.store.file);
-    let mode = fs::metadata(&written).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+    let mode = fs::metadata(&written)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0);
     assert_eq!(mode, 0o600);
-    assert_eq!(f.config()["auths"]["localhost:5000"]["auth"], b64("alice:p:w"));
+    assert_eq!(
+        f.config()["auths"]["localhost:5000"]["auth"],
+        b64("alice:p:w")
+    );
     assert_eq!(f.lookup("localhost:5000"), Some(basic("alice", "p:w")));
 
-    f.store.store("docker.io", "hub", "x").unwrap_or_else(|e| panic!("{e}"));
+    f.store
+        .store("docker.io", "hub", "x")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(f.config()["auths"][DOCKER_HUB_KEY]["auth"], b64("hub:x"));
     let text = fs::read_to_string(&written).unwrap_or_default();
-    assert!(text.contains("\n\t\"auths\""), "tab-indented like docker: {text}");
+    assert!(
+        text.contains("\n\t\"auths\""),
+        "tab-indented like docker: {text}"
+    );
     let leftovers = fs::read_dir(written.parent().unwrap_or(Path::new("/")))
         .map(|d| d.count())
         .unwrap_or(0);
@@ -259,9 +309,14 @@ fn store_preserves_every_other_key() {
     }"#,
     );
     let before = f.config();
-    f.store.store("quay.io", "new", "pw").unwrap_or_else(|e| panic!("{e}"));
+    f.store
+        .store("quay.io", "new", "pw")
+        .unwrap_or_else(|e| panic!("{e}"));
     let after = f.config();
-    assert_eq!(after["auths"]["quay.io"], serde_json::json!({"auth": b64("new:pw")}));
+    assert_eq!(
+        after["auths"]["quay.io"],
+        serde_json::json!({"auth": b64("new:pw")})
+    );
     let mut expected = before;
     expected["auths"]["quay.io"] = after["auths"]["quay.io"].clone();
     assert_eq!(after, expected);
@@ -274,9 +329,17 @@ fn store_writes_through_a_symlink() {
     fs::write(&real, "{}").unwrap_or_else(|e| panic!("{e}"));
     fs::create_dir_all(f.dir.path().join("docker")).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(&real, &f.store.file).unwrap_or_else(|e| panic!("{e}"));
-    let written = f.store.store("quay.io", "a", "b").unwrap_or_else(|e| panic!("{e}"));
-    assert!(fs::symlink_metadata(&f.store.file).map(|m| m.file_type().is_symlink()).unwrap_or(false));
-    assert_eq!(fs::canonicalize(&written).ok(), fs::canonicalize(&real).ok());
+    let written = f
+        .store
+        .store("quay.io", "a", "b")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(fs::symlink_metadata(&f.store.file)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false));
+    assert_eq!(
+        fs::canonicalize(&written).ok(),
+        fs::canonicalize(&real).ok()
+    );
     assert_eq!(f.lookup("quay.io"), Some(basic("a", "b")));
 }
 
@@ -296,8 +359,14 @@ fn erase_removes_all_spellings_and_reports_nothing_to_remove() {
     assert_eq!(f.lookup("quay.io"), None);
 
     let empty = Fixture::new();
-    assert!(!empty.store.erase("quay.io").unwrap_or_else(|e| panic!("{e}")));
-    assert!(!empty.store.file.exists(), "logout without login creates nothing");
+    assert!(!empty
+        .store
+        .erase("quay.io")
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(
+        !empty.store.file.exists(),
+        "logout without login creates nothing"
+    );
 }
 
 #[test]
@@ -306,14 +375,21 @@ fn creds_store_helper_round_trip_like_docker() {
     f.install_fake_helper();
     assert_eq!(f.lookup("quay.io"), None);
 
-    f.store.store("quay.io", "alice", "pw").unwrap_or_else(|e| panic!("{e}"));
+    f.store
+        .store("quay.io", "alice", "pw")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(f.helper_has("quay.io"));
     // The secret went to the helper; the file keeps only an empty marker.
     assert_eq!(f.config()["auths"]["quay.io"], serde_json::json!({}));
     assert_eq!(f.lookup("quay.io"), Some(basic("alice", "pw")));
 
-    f.store.store("docker.io", "hub", "pw2").unwrap_or_else(|e| panic!("{e}"));
-    assert!(f.helper_has(DOCKER_HUB_KEY), "Hub credentials are keyed by the v1 URL");
+    f.store
+        .store("docker.io", "hub", "pw2")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        f.helper_has(DOCKER_HUB_KEY),
+        "Hub credentials are keyed by the v1 URL"
+    );
     assert_eq!(f.lookup("docker.io"), Some(basic("hub", "pw2")));
 
     assert!(f.store.erase("quay.io").unwrap_or_else(|e| panic!("{e}")));
@@ -328,24 +404,45 @@ fn cred_helpers_override_creds_store_per_registry() {
         r#"{"credsStore": "broken", "credHelpers": {"quay.io": "fake", "https://index.docker.io/v1/": "fake"}}"#,
     );
     f.install_fake_helper();
-    f.store.store("quay.io", "q", "1").unwrap_or_else(|e| panic!("{e}"));
+    f.store
+        .store("quay.io", "q", "1")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(f.lookup("quay.io"), Some(basic("q", "1")));
-    f.store.store("docker.io", "h", "2").unwrap_or_else(|e| panic!("{e}"));
+    f.store
+        .store("docker.io", "h", "2")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(f.lookup("docker.io"), Some(basic("h", "2")));
 
     // Other registries go to credsStore, which here fails loudly.
-    let e = f.store.lookup("ghcr.io").err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.contains("docker-credential-broken") && e.contains("keychain locked"), "{e}");
+    let e = f
+        .store
+        .lookup("ghcr.io")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("docker-credential-broken") && e.contains("keychain locked"),
+        "{e}"
+    );
     assert!(f.store.store("ghcr.io", "a", "b").is_err());
-    assert_eq!(f.config()["auths"].get("ghcr.io"), None, "nothing recorded when the helper fails");
+    assert_eq!(
+        f.config()["auths"].get("ghcr.io"),
+        None,
+        "nothing recorded when the helper fails"
+    );
 }
 
 #[test]
 fn helper_token_username_means_identity_token() {
     let f = Fixture::with_config(r#"{"credHelpers": {"ghcr.io": "fake"}}"#);
     f.install_fake_helper();
-    f.store.store("ghcr.io", "<token>", "refresh").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(f.lookup("ghcr.io"), Some(Credential::IdentityToken("refresh".into())));
+    f.store
+        .store("ghcr.io", "<token>", "refresh")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        f.lookup("ghcr.io"),
+        Some(Credential::IdentityToken("refresh".into()))
+    );
 }
 
 #[test]
@@ -371,7 +468,14 @@ fn missing_helper_is_a_clear_error() {
 
 #[test]
 fn debug_output_hides_secrets() {
-    let shown = format!("{:?} {:?}", basic("alice", "hunter2"), Credential::IdentityToken("tok".into()));
+    let shown = format!(
+        "{:?} {:?}",
+        basic("alice", "hunter2"),
+        Credential::IdentityToken("tok".into())
+    );
     assert!(shown.contains("alice"));
-    assert!(!shown.contains("hunter2") && !shown.contains("tok\""), "{shown}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("tok\""),
+        "{shown}"
+    );
 }

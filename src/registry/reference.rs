@@ -55,7 +55,10 @@ pub enum ReferenceError {
     )]
     InvalidTag { tag: String },
     #[error("invalid digest \"{digest}\": {reason}")]
-    InvalidDigest { digest: String, reason: DigestProblem },
+    InvalidDigest {
+        digest: String,
+        reason: DigestProblem,
+    },
 }
 
 /// What is wrong with a digest, in go-digest's words where it has some.
@@ -72,9 +75,7 @@ impl fmt::Display for DigestProblem {
             DigestProblem::Format => {
                 "invalid checksum digest format (expected sha256: and 64 lowercase hex digits)"
             }
-            DigestProblem::Length => {
-                "invalid checksum digest length (sha256 takes 64 hex digits)"
-            }
+            DigestProblem::Length => "invalid checksum digest length (sha256 takes 64 hex digits)",
             DigestProblem::UnsupportedAlgorithm => {
                 "unsupported digest algorithm; only sha256 is supported"
             }
@@ -126,7 +127,9 @@ impl ImageRef {
     /// The same repository with `tag` (the digest, if any, is kept, as docker's `WithTag`).
     pub fn with_tag(&self, tag: &str) -> Result<ImageRef, ReferenceError> {
         if !is_valid_tag(tag) {
-            return Err(ReferenceError::InvalidTag { tag: tag.to_owned() });
+            return Err(ReferenceError::InvalidTag {
+                tag: tag.to_owned(),
+            });
         }
         Ok(ImageRef {
             tag: Some(tag.to_owned()),
@@ -251,7 +254,9 @@ pub fn looks_like_id_prefix(s: &str) -> bool {
 /// `domain/remainder` against the grammar.
 fn parse_normalized_named(s: &str) -> Result<ImageRef, ReferenceError> {
     if s.len() == SHA256_HEX_LEN && s.bytes().all(is_lower_hex) {
-        return Err(ReferenceError::IdentifierAsName { input: s.to_owned() });
+        return Err(ReferenceError::IdentifierAsName {
+            input: s.to_owned(),
+        });
     }
     let (domain, remainder) = split_docker_domain(s);
     // docker checks case on everything before the first ':' of the remainder,
@@ -262,7 +267,9 @@ fn parse_normalized_named(s: &str) -> Result<ImageRef, ReferenceError> {
             repository: remote.to_owned(),
         });
     }
-    let invalid = || ReferenceError::InvalidFormat { input: s.to_owned() };
+    let invalid = || ReferenceError::InvalidFormat {
+        input: s.to_owned(),
+    };
     if !is_valid_domain(&domain) {
         // docker would re-read such a first component as a path (and end up
         // with an empty domain); nothing can be pulled from that, so refuse it.
@@ -319,10 +326,7 @@ fn split_docker_domain(name: &str) -> (String, String) {
     };
     let (domain, remote) = if first == LEGACY_DEFAULT_DOMAIN {
         (DEFAULT_DOMAIN, rest)
-    } else if first == "localhost"
-        || first.contains(['.', ':'])
-        || first.to_lowercase() != first
-    {
+    } else if first == "localhost" || first.contains(['.', ':']) || first.to_lowercase() != first {
         (first, rest)
     } else {
         (DEFAULT_DOMAIN, name)

@@ -53,9 +53,27 @@ fn full_familiar_and_legacy_hub_names_are_the_same_reference() {
     // (familiar, full, ambiguous) triples from TestParseRepositoryInfo.
     let cases: &[(&str, &str, &[&str], &str, &str)] = &[
         ("localhost/fooo", "localhost/fooo", &[], "localhost", "fooo"),
-        ("localhost/fooo/bar", "localhost/fooo/bar", &[], "localhost", "fooo/bar"),
-        ("LOCALDOMAIN/fooo", "LOCALDOMAIN/fooo", &[], "LOCALDOMAIN", "fooo"),
-        ("LOCALDOMAIN/fooo/bar", "LOCALDOMAIN/fooo/bar", &[], "LOCALDOMAIN", "fooo/bar"),
+        (
+            "localhost/fooo/bar",
+            "localhost/fooo/bar",
+            &[],
+            "localhost",
+            "fooo/bar",
+        ),
+        (
+            "LOCALDOMAIN/fooo",
+            "LOCALDOMAIN/fooo",
+            &[],
+            "LOCALDOMAIN",
+            "fooo",
+        ),
+        (
+            "LOCALDOMAIN/fooo/bar",
+            "LOCALDOMAIN/fooo/bar",
+            &[],
+            "LOCALDOMAIN",
+            "fooo/bar",
+        ),
         (
             "fooo/bar",
             "docker.io/fooo/bar",
@@ -70,8 +88,20 @@ fn full_familiar_and_legacy_hub_names_are_the_same_reference() {
             "docker.io",
             "library/ubuntu",
         ),
-        ("nonlibrary/ubuntu", "docker.io/nonlibrary/ubuntu", &[], "docker.io", "nonlibrary/ubuntu"),
-        ("other/library", "docker.io/other/library", &[], "docker.io", "other/library"),
+        (
+            "nonlibrary/ubuntu",
+            "docker.io/nonlibrary/ubuntu",
+            &[],
+            "docker.io",
+            "nonlibrary/ubuntu",
+        ),
+        (
+            "other/library",
+            "docker.io/other/library",
+            &[],
+            "docker.io",
+            "other/library",
+        ),
         (
             "127.0.0.1:8000/private/moonbase",
             "127.0.0.1:8000/private/moonbase",
@@ -79,7 +109,13 @@ fn full_familiar_and_legacy_hub_names_are_the_same_reference() {
             "127.0.0.1:8000",
             "private/moonbase",
         ),
-        ("example.com/privatebase", "example.com/privatebase", &[], "example.com", "privatebase"),
+        (
+            "example.com/privatebase",
+            "example.com/privatebase",
+            &[],
+            "example.com",
+            "privatebase",
+        ),
         (
             "example.com:8000/private/moonbase",
             "example.com:8000/private/moonbase",
@@ -94,14 +130,34 @@ fn full_familiar_and_legacy_hub_names_are_the_same_reference() {
             "docker.io",
             "library/ubuntu-12.04-base",
         ),
-        ("foo", "docker.io/library/foo", &["docker.io/foo"], "docker.io", "library/foo"),
-        ("library/foo/bar", "docker.io/library/foo/bar", &[], "docker.io", "library/foo/bar"),
-        ("store/foo/bar", "docker.io/store/foo/bar", &[], "docker.io", "store/foo/bar"),
+        (
+            "foo",
+            "docker.io/library/foo",
+            &["docker.io/foo"],
+            "docker.io",
+            "library/foo",
+        ),
+        (
+            "library/foo/bar",
+            "docker.io/library/foo/bar",
+            &[],
+            "docker.io",
+            "library/foo/bar",
+        ),
+        (
+            "store/foo/bar",
+            "docker.io/store/foo/bar",
+            &[],
+            "docker.io",
+            "store/foo/bar",
+        ),
         ("Foo/bar", "Foo/bar", &[], "Foo", "bar"),
         ("FOO/bar", "FOO/bar", &[], "FOO", "bar"),
     ];
     for (familiar, full, ambiguous, domain, path) in cases {
-        let inputs = [*familiar, *full].into_iter().chain(ambiguous.iter().copied());
+        let inputs = [*familiar, *full]
+            .into_iter()
+            .chain(ambiguous.iter().copied());
         for input in inputs {
             let r = parse(input);
             assert_eq!(r.familiar_name(), *familiar, "familiar name of {input}");
@@ -115,63 +171,112 @@ fn full_familiar_and_legacy_hub_names_are_the_same_reference() {
 
 #[test]
 fn tags_digests_and_ports_split_as_docker_does() {
-    let cases: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
-        ("test_com", "docker.io", "library/test_com", Some("latest"), None),
-        ("test.com:tag", "docker.io", "library/test.com", Some("tag"), None),
+    // (input, registry, repository, tag)
+    let cases: &[[&str; 4]] = &[
+        ["test_com", "docker.io", "library/test_com", "latest"],
+        ["test.com:tag", "docker.io", "library/test.com", "tag"],
         // A single component is never a domain, even with a port-like tag.
-        ("test.com:5000", "docker.io", "library/test.com", Some("5000"), None),
-        ("test.com/repo:tag", "test.com", "repo", Some("tag"), None),
-        ("test:5000/repo", "test:5000", "repo", Some("latest"), None),
-        ("test:5000/repo:tag", "test:5000", "repo", Some("tag"), None),
-        ("lowercase:Uppercase", "docker.io", "library/lowercase", Some("Uppercase"), None),
-        ("sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", "bar/baz/quux", Some("latest"), None),
-        (
+        ["test.com:5000", "docker.io", "library/test.com", "5000"],
+        ["test.com/repo:tag", "test.com", "repo", "tag"],
+        ["test:5000/repo", "test:5000", "repo", "latest"],
+        ["test:5000/repo:tag", "test:5000", "repo", "tag"],
+        [
+            "lowercase:Uppercase",
+            "docker.io",
+            "library/lowercase",
+            "Uppercase",
+        ],
+        [
+            "sub-dom1.foo.com/bar/baz/quux",
+            "sub-dom1.foo.com",
+            "bar/baz/quux",
+            "latest",
+        ],
+        [
             "sub-dom1.foo.com/bar/baz/quux:some-long-tag",
             "sub-dom1.foo.com",
             "bar/baz/quux",
-            Some("some-long-tag"),
-            None,
-        ),
-        (
+            "some-long-tag",
+        ],
+        [
             "b.gcr.io/test.example.com/my-app:test.example.com",
             "b.gcr.io",
             "test.example.com/my-app",
-            Some("test.example.com"),
-            None,
-        ),
-        ("xn--n3h.com/myimage:xn--n3h.com", "xn--n3h.com", "myimage", Some("xn--n3h.com"), None),
-        ("foo_bar.com:8080", "docker.io", "library/foo_bar.com", Some("8080"), None),
-        ("foo/foo_bar.com:8080", "docker.io", "foo/foo_bar.com", Some("8080"), None),
-        ("192.168.1.1", "docker.io", "library/192.168.1.1", Some("latest"), None),
-        ("192.168.1.1:5000", "docker.io", "library/192.168.1.1", Some("5000"), None),
-        ("192.168.1.1/repo", "192.168.1.1", "repo", Some("latest"), None),
-        ("192.168.1.1:5000/repo:5050", "192.168.1.1:5000", "repo", Some("5050"), None),
-        ("[2001:db8::1]/repo", "[2001:db8::1]", "repo", Some("latest"), None),
-        ("[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]", "repo", Some("tag"), None),
-        ("[2001:db8::1]:5000/repo", "[2001:db8::1]:5000", "repo", Some("latest"), None),
-        ("[2001:db8::]:5000/repo", "[2001:db8::]:5000", "repo", Some("latest"), None),
-        ("[::1]:5000/repo", "[::1]:5000", "repo", Some("latest"), None),
-        ("[::1]:5000/foo", "[::1]:5000", "foo", Some("latest"), None),
+            "test.example.com",
+        ],
+        [
+            "xn--n3h.com/myimage:xn--n3h.com",
+            "xn--n3h.com",
+            "myimage",
+            "xn--n3h.com",
+        ],
+        [
+            "foo_bar.com:8080",
+            "docker.io",
+            "library/foo_bar.com",
+            "8080",
+        ],
+        [
+            "foo/foo_bar.com:8080",
+            "docker.io",
+            "foo/foo_bar.com",
+            "8080",
+        ],
+        ["192.168.1.1", "docker.io", "library/192.168.1.1", "latest"],
+        [
+            "192.168.1.1:5000",
+            "docker.io",
+            "library/192.168.1.1",
+            "5000",
+        ],
+        ["192.168.1.1/repo", "192.168.1.1", "repo", "latest"],
+        [
+            "192.168.1.1:5000/repo:5050",
+            "192.168.1.1:5000",
+            "repo",
+            "5050",
+        ],
+        ["[2001:db8::1]/repo", "[2001:db8::1]", "repo", "latest"],
+        [
+            "[2001:db8:1:2:3:4:5:6]/repo:tag",
+            "[2001:db8:1:2:3:4:5:6]",
+            "repo",
+            "tag",
+        ],
+        [
+            "[2001:db8::1]:5000/repo",
+            "[2001:db8::1]:5000",
+            "repo",
+            "latest",
+        ],
+        [
+            "[2001:db8::]:5000/repo",
+            "[2001:db8::]:5000",
+            "repo",
+            "latest",
+        ],
+        ["[::1]:5000/repo", "[::1]:5000", "repo", "latest"],
+        ["[::1]:5000/foo", "[::1]:5000", "foo", "latest"],
     ];
-    for (input, domain, path, tag, digest) in cases {
-        let got = parts(input);
-        let want = (
-            domain.to_string(),
-            path.to_string(),
-            tag.map(str::to_owned),
-            digest.map(str::to_owned),
-        );
-        assert_eq!(got, want, "{input}");
+    for [input, domain, path, tag] in cases {
+        let want = (domain.to_string(), path.to_string(), some(tag), None);
+        assert_eq!(parts(input), want, "{input}");
     }
 }
 
 #[test]
 fn digest_without_tag_gets_no_default_tag() {
     let input = format!("test:5000/repo@{FF}");
-    assert_eq!(parts(&input), ("test:5000".into(), "repo".into(), None, some(FF)));
+    assert_eq!(
+        parts(&input),
+        ("test:5000".into(), "repo".into(), None, some(FF))
+    );
     assert_eq!(parse(&input).to_string(), input);
     let r = parse(&format!("redis@{BUSYBOX_DIGEST}"));
-    assert_eq!(r.to_string(), format!("docker.io/library/redis@{BUSYBOX_DIGEST}"));
+    assert_eq!(
+        r.to_string(),
+        format!("docker.io/library/redis@{BUSYBOX_DIGEST}")
+    );
     assert_eq!(r.familiar(), format!("redis@{BUSYBOX_DIGEST}"));
 }
 
@@ -185,7 +290,15 @@ fn tag_and_digest_together_are_both_kept() {
     assert_eq!(r.digest(), Some(BUSYBOX_DIGEST));
 
     let v6 = format!("[2001:db8::1]:5000/repo:tag@{FF}");
-    assert_eq!(parts(&v6), ("[2001:db8::1]:5000".into(), "repo".into(), some("tag"), some(FF)));
+    assert_eq!(
+        parts(&v6),
+        (
+            "[2001:db8::1]:5000".into(),
+            "repo".into(),
+            some("tag"),
+            some(FF)
+        )
+    );
     let puny = format!("xn--7o8h.com/myimage:xn--7o8h.com@{FF}");
     assert_eq!(parse(&puny).to_string(), puny);
 }
@@ -288,11 +401,13 @@ fn error_messages_read_like_dockers() {
             repository: "Uppercase/lowercase".into()
         }
     );
-    assert!(err("a b").to_string().starts_with("invalid reference format: \"a b\""));
-    let hex = "1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a";
-    assert!(err(hex)
+    assert!(err("a b")
         .to_string()
-        .starts_with(&format!("invalid repository name ({hex}), cannot specify 64-byte")));
+        .starts_with("invalid reference format: \"a b\""));
+    let hex = "1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a";
+    assert!(err(hex).to_string().starts_with(&format!(
+        "invalid repository name ({hex}), cannot specify 64-byte"
+    )));
 }
 
 #[test]
@@ -310,7 +425,10 @@ fn repository_length_limit_counts_the_path_only() {
 fn tag_grammar_limits() {
     parse(&format!("busybox:{}", "t".repeat(128)));
     err(&format!("busybox:{}", "t".repeat(129)));
-    assert_eq!(parse("busybox:_under.score-1").tag(), Some("_under.score-1"));
+    assert_eq!(
+        parse("busybox:_under.score-1").tag(),
+        Some("_under.score-1")
+    );
     err("busybox:a:b");
     err("busybox:tag/x");
 }
@@ -320,23 +438,40 @@ fn digests_other_than_sha256_hex64_are_refused_clearly() {
     let short = err("repo@sha256:ffffffffffffffffffffffffffffffffff");
     assert!(matches!(
         short,
-        ReferenceError::InvalidDigest { reason: DigestProblem::Length, .. }
+        ReferenceError::InvalidDigest {
+            reason: DigestProblem::Length,
+            ..
+        }
     ));
     let unsupported = format!("validname@invaliddigest:{}", &FF[7..]);
     assert!(matches!(
         err(&unsupported),
-        ReferenceError::InvalidDigest { reason: DigestProblem::UnsupportedAlgorithm, .. }
+        ReferenceError::InvalidDigest {
+            reason: DigestProblem::UnsupportedAlgorithm,
+            ..
+        }
     ));
     let sha512 = format!("validname@sha512:{}", "f".repeat(128));
-    assert!(err(&sha512).to_string().contains("only sha256 is supported"));
+    assert!(err(&sha512)
+        .to_string()
+        .contains("only sha256 is supported"));
     let upper = format!("validname@sha256:{}", "F".repeat(64));
     assert!(matches!(
         err(&upper),
-        ReferenceError::InvalidDigest { reason: DigestProblem::Format, .. }
+        ReferenceError::InvalidDigest {
+            reason: DigestProblem::Format,
+            ..
+        }
     ));
     // Too short to be a digest at all: the grammar fails first, as in docker.
-    assert!(matches!(err("busybox@sha256:abc"), ReferenceError::InvalidFormat { .. }));
-    assert!(matches!(err(&format!("@{FF}")), ReferenceError::InvalidFormat { .. }));
+    assert!(matches!(
+        err("busybox@sha256:abc"),
+        ReferenceError::InvalidFormat { .. }
+    ));
+    assert!(matches!(
+        err(&format!("@{FF}")),
+        ReferenceError::InvalidFormat { .. }
+    ));
 }
 
 #[test]
@@ -344,8 +479,14 @@ fn with_tag_and_with_digest_validate_and_keep_the_rest() {
     let r = parse("quay.io/foo/bar:1.0");
     let retagged = r.with_tag("2.0").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(retagged.to_string(), "quay.io/foo/bar:2.0");
-    assert!(matches!(r.with_tag("-bad"), Err(ReferenceError::InvalidTag { .. })));
-    assert!(matches!(r.with_tag(""), Err(ReferenceError::InvalidTag { .. })));
+    assert!(matches!(
+        r.with_tag("-bad"),
+        Err(ReferenceError::InvalidTag { .. })
+    ));
+    assert!(matches!(
+        r.with_tag(""),
+        Err(ReferenceError::InvalidTag { .. })
+    ));
 
     let pinned = r.with_digest(FF).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(pinned.to_string(), format!("quay.io/foo/bar:1.0@{FF}"));
@@ -361,11 +502,23 @@ fn with_tag_and_with_digest_validate_and_keep_the_rest() {
 #[test]
 fn familiar_forms_strip_only_hub_and_single_level_library() {
     assert_eq!(parse("docker.io/library/busybox:1").familiar(), "busybox:1");
-    assert_eq!(parse("index.docker.io/foo/bar").familiar(), "foo/bar:latest");
+    assert_eq!(
+        parse("index.docker.io/foo/bar").familiar(),
+        "foo/bar:latest"
+    );
     assert_eq!(parse("library/foo/bar").familiar_name(), "library/foo/bar");
-    assert_eq!(parse("127.0.0.1:5000/busybox").familiar_name(), "127.0.0.1:5000/busybox");
-    assert_eq!(parse("localhost:5000/library/x").familiar_name(), "localhost:5000/library/x");
-    assert_eq!(parse("gcr.io/library/busybox").familiar_name(), "gcr.io/library/busybox");
+    assert_eq!(
+        parse("127.0.0.1:5000/busybox").familiar_name(),
+        "127.0.0.1:5000/busybox"
+    );
+    assert_eq!(
+        parse("localhost:5000/library/x").familiar_name(),
+        "localhost:5000/library/x"
+    );
+    assert_eq!(
+        parse("gcr.io/library/busybox").familiar_name(),
+        "gcr.io/library/busybox"
+    );
 }
 
 #[test]
