@@ -108,13 +108,16 @@ fn str_arg(args: &[Value], i: usize) -> Result<&str, TemplateError> {
 fn int_arg(args: &[Value], i: usize) -> Result<i64, TemplateError> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
-        Some(Value::Uint(n)) => i64::try_from(*n)
-            .map_err(|_| TemplateError::Exec(format!("{n} overflows int"))),
+        Some(Value::Uint(n)) => {
+            i64::try_from(*n).map_err(|_| TemplateError::Exec(format!("{n} overflows int")))
+        }
         Some(other) => Err(TemplateError::Exec(format!(
             "wrong type for value; expected int; got {}",
             other.type_name()
         ))),
-        None => Err(TemplateError::Exec("invalid value; expected int".to_string())),
+        None => Err(TemplateError::Exec(
+            "invalid value; expected int".to_string(),
+        )),
     }
 }
 
@@ -304,7 +307,10 @@ mod tests {
         let nets = gotmpl::to_value(&serde_json::json!({"n": {"IP": "x"}})).unwrap_or(Value::Nil);
         assert_eq!(index(&[nets, s("zz")]).ok(), Some(Value::Nil));
         let list = gotmpl::to_value(&serde_json::json!([[1, 2], [3]])).unwrap_or(Value::Nil);
-        assert_eq!(index(&[list.clone(), Value::Int(0), Value::Int(1)]).ok(), Some(Value::Uint(2)));
+        assert_eq!(
+            index(&[list.clone(), Value::Int(0), Value::Int(1)]).ok(),
+            Some(Value::Uint(2))
+        );
         assert!(index(&[list, Value::Int(5)]).is_err());
     }
 }

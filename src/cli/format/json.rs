@@ -122,7 +122,10 @@ mod tests {
     #[test]
     fn objects_are_compact_with_sorted_keys() {
         let v = serde_json::json!({"b": 1, "a": [true, null, "x"], "c": {"z": -2, "y": 1.5}});
-        assert_eq!(json_of(v), r#"{"a":[true,null,"x"],"b":1,"c":{"y":1.5,"z":-2}}"#);
+        assert_eq!(
+            json_of(v),
+            r#"{"a":[true,null,"x"],"b":1,"c":{"y":1.5,"z":-2}}"#
+        );
     }
 
     #[test]
@@ -133,7 +136,10 @@ mod tests {
     #[test]
     fn control_and_line_separator_characters_are_escaped_like_go() {
         let v = serde_json::json!("q\"b\\\n\r\t\u{8}\u{c}\u{1}\u{7f}\u{2028}é");
-        assert_eq!(json_of(v), "\"q\\\"b\\\\\\n\\r\\t\\b\\f\\u0001\u{7f}\\u2028é\"");
+        assert_eq!(
+            json_of(v),
+            "\"q\\\"b\\\\\\n\\r\\t\\b\\f\\u0001\u{7f}\\u2028é\""
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //!
 //! This module only builds strings; callers write them to stdout.
 
+mod check;
 mod funcs;
 mod json;
 mod tabwriter;
@@ -74,7 +75,9 @@ pub struct Formatter {
 
 impl std::fmt::Debug for Formatter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Formatter").field("mode", &self.mode).finish()
+        f.debug_struct("Formatter")
+            .field("mode", &self.mode)
+            .finish()
     }
 }
 
@@ -247,6 +250,7 @@ pub fn render_template_each<T: Serialize>(
 }
 
 fn compile(source: &str, funcs: gotmpl::FuncMap) -> Result<Template, FormatError> {
+    check::undefined_functions(source, &funcs).map_err(FormatError::Parse)?;
     Template::new("")
         .funcs(funcs)
         .parse(source)
@@ -314,8 +318,7 @@ fn default_header(field: &str) -> String {
         if i > 0 && c.is_uppercase() {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower)
-            {
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
                 out.push(' ');
             }
         }

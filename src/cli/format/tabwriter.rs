@@ -37,7 +37,7 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
 /// Aligns `\t`-separated text exactly as Go's tabwriter would print it.
 pub fn tabwrite_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
-    let sections: Vec<&str> = text.split('\f').collect();
+    let sections: Vec<&str> = text.split('\u{0c}').collect();
     let last = sections.len().saturating_sub(1);
     for (i, section) in sections.iter().enumerate() {
         let lines = split_cells(section, i < last);
@@ -149,10 +149,14 @@ mod tests {
 
     #[test]
     fn wide_cells_get_three_spaces_of_padding() {
-        let got = tabwrite_text("CONTAINER ID\tIMAGE\tSTATUS\n0123456789ab\tbusybox:latest\tUp 3 seconds\n");
+        let got = tabwrite_text(
+            "CONTAINER ID\tIMAGE\tSTATUS\n0123456789ab\tbusybox:latest\tUp 3 seconds\n",
+        );
         // col0: max(12)+3 = 15; col1: max(5,14)+3 = 17; last cell unpadded.
-        let want = "CONTAINER ID   IMAGE             STATUS\n\
-                    0123456789ab   busybox:latest    Up 3 seconds\n";
+        let want = format!(
+            "{:<15}{:<17}{}\n{:<15}{:<17}{}\n",
+            "CONTAINER ID", "IMAGE", "STATUS", "0123456789ab", "busybox:latest", "Up 3 seconds"
+        );
         assert_eq!(got, want);
     }
 
@@ -176,9 +180,11 @@ mod tests {
         // Column 1 exists only on lines 1-2; line 3 has one column cell, so
         // column 0 spans all three lines while column 1 spans two.
         let got = tabwrite_text("a\tbbbbbbbbbbbb\tc\naaaaaaaaaaaaaa\tb\tc\na\tz\n");
-        let want = "a                 bbbbbbbbbbbb   c\n\
-                    aaaaaaaaaaaaaa    b              c\n\
-                    a                 z\n";
+        // Column 0 is 14 + 3 = 17 wide, column 1 is 12 + 3 = 15 wide.
+        let want = format!(
+            "{:<17}{:<15}c\n{:<17}{:<15}c\n{:<17}z\n",
+            "a", "bbbbbbbbbbbb", "aaaaaaaaaaaaaa", "b", "a"
+        );
         assert_eq!(got, want);
     }
 
@@ -196,12 +202,15 @@ mod tests {
     #[test]
     fn wide_characters_count_two_columns() {
         // "日本語" is 6 columns wide: 6 + 3 = 9 < 10 → width 10, pad 4.
-        assert_eq!(tabwrite_text("日本語\tx\nab\ty\n"), "日本語    x\nab        y\n");
+        assert_eq!(
+            tabwrite_text("日本語\tx\nab\ty\n"),
+            "日本語    x\nab        y\n"
+        );
     }
 
     #[test]
     fn form_feed_restarts_columns() {
-        let got = tabwrite_text("aaaaaaaaaaaa\tb\fc\td\n");
+        let got = tabwrite_text("aaaaaaaaaaaa\tb\u{0c}c\td\n");
         assert_eq!(got, "aaaaaaaaaaaa   b\nc         d\n");
     }
 
@@ -211,6 +220,9 @@ mod tests {
             vec!["VOLUME NAME".to_string(), "DRIVER".to_string()],
             vec!["data".to_string(), "local".to_string()],
         ];
-        assert_eq!(tabwrite(&rows), "VOLUME NAME   DRIVER\ndata          local\n");
+        assert_eq!(
+            tabwrite(&rows),
+            "VOLUME NAME   DRIVER\ndata          local\n"
+        );
     }
 }
