@@ -1,3 +1,4 @@
 //! The on-disk store: blobs, layers, images and their locks.
 
+pub mod compression;
 pub mod extract;
