@@ -19,6 +19,7 @@
 //!   changes a directory's mtime (and a read-only mode would stop rootless
 //!   extraction into it).
 
+mod meta;
 mod safe_fs;
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ use nix::sys::time::TimeSpec;
 use nix::unistd::{fchown, fchownat, linkat, symlinkat, Gid, Uid};
 use tar::EntryType;
 
+use meta::Meta;
 use safe_fs::{kind, lstat, normalise, os, show, Resolve};
 
 /// How to extract.
@@ -162,15 +164,6 @@ impl<R: Read> Read for Limited<R> {
     }
 }
 
-/// The metadata of one member, PAX overrides applied.
-struct Meta {
-    mode: u32,
-    uid: u32,
-    gid: u32,
-    mtime: TimeSpec,
-    xattrs: Vec<(Vec<u8>, Vec<u8>)>,
-}
-
 /// A directory whose mode and times are applied after all members.
 struct PendingDir {
     path: Vec<Vec<u8>>,
@@ -221,7 +214,7 @@ impl Extractor {
         if parents.iter().any(|c| c.starts_with(AUFS_META)) {
             return Ok(());
         }
-        let meta = self.meta(entry, &name)?;
+        let meta = meta::read(entry, &name)?;
         if base == OPAQUE {
             return self.opaque(parents, &name);
         }
@@ -345,49 +338,6 @@ impl Extractor {
             }
         }
         Ok(())
-    }
-
-    /// Reads the header fields and PAX records we apply.
-    fn meta<R: Read>(&self, entry: &mut tar::Entry<'_, R>, name: &str) -> Result<Meta, ExtractError> {
-        let corrupt = |source| ExtractError::Corrupt { source };
-        let header = entry.header();
-        let mut uid = header.uid().map_err(corrupt)?;
-        let mut gid = header.gid().map_err(corrupt)?;
-        let mode = header.mode().map_err(corrupt)? & 0o7777;
-        let mut mtime = TimeSpec::new(
-            i64::try_from(header.mtime().map_err(corrupt)?).unwrap_or(i64::MAX),
-            0,
-        );
-        let mut xattrs = Vec::new();
-        if let Some(pax) = entry.pax_extensions().map_err(corrupt)? {
-            for ext in pax {
-                let ext = ext.map_err(corrupt)?;
-                let value = ext.value_bytes();
-                match ext.key_bytes() {
-                    b"uid" => uid = pax_number(value, name, "uid")?,
-                    b"gid" => gid = pax_number(value, name, "gid")?,
-                    b"mtime" => mtime = pax_time(value, name)?,
-                    key => {
-                        if let Some(attr) = key.strip_prefix(b"SCHILY.xattr.") {
-                            xattrs.push((attr.to_vec(), value.to_vec()));
-                        }
-                    }
-                }
-            }
-        }
-        let id = |v: u64, what: &str| {
-            u32::try_from(v).map_err(|_| ExtractError::Unsafe {
-                entry: name.to_owned(),
-                problem: format!("has {what} {v}, beyond the 32-bit id range"),
-            })
-        };
-        Ok(Meta {
-            mode,
-            uid: id(uid, "uid")?,
-            gid: id(gid, "gid")?,
-            mtime,
-            xattrs,
-        })
     }
 
     fn parent(&self, parents: &[&[u8]], name: &str) -> Result<OwnedFd, ExtractError> {
@@ -605,8 +555,9 @@ impl Extractor {
                 continue;
             };
             let fs = |op: &'static str| {
+                let comps = &comps;
                 move |e: Errno| ExtractError::Fs {
-                    entry: show(&comps),
+                    entry: show(comps),
                     op,
                     source: e.into(),
                 }
@@ -639,37 +590,4 @@ fn resolve_error(r: Resolve, name: &str) -> ExtractError {
         entry: name.to_owned(),
         problem,
     }
-}
-
-fn pax_number(value: &[u8], name: &str, what: &str) -> Result<u64, ExtractError> {
-    std::str::from_utf8(value)
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| ExtractError::Unsafe {
-            entry: name.to_owned(),
-            problem: format!("has an unreadable PAX {what} {:?}", String::from_utf8_lossy(value)),
-        })
-}
-
-/// PAX times are decimal seconds with an optional fraction ("1700000000.5").
-fn pax_time(value: &[u8], name: &str) -> Result<TimeSpec, ExtractError> {
-    let bad = || ExtractError::Unsafe {
-        entry: name.to_owned(),
-        problem: format!("has an unreadable PAX mtime {:?}", String::from_utf8_lossy(value)),
-    };
-    let text = std::str::from_utf8(value).map_err(|_| bad())?.trim();
-    let (secs, frac) = text.split_once('.').unwrap_or((text, ""));
-    let secs: i64 = secs.parse().map_err(|_| bad())?;
-    if !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let digits: String = frac.chars().chain(std::iter::repeat('0')).take(9).collect();
-    let mut nanos: i64 = digits.parse().map_err(|_| bad())?;
-    let mut secs = secs;
-    // "-1.5" is one and a half seconds before the epoch.
-    if text.starts_with('-') && nanos > 0 {
-        secs -= 1;
-        nanos = 1_000_000_000 - nanos;
-    }
-    Ok(TimeSpec::new(secs, nanos))
 }
