@@ -19,6 +19,7 @@
 //!   changes a directory's mtime (and a read-only mode would stop rootless
 //!   extraction into it).
 
+mod attrs;
 mod meta;
 mod safe_fs;
 #[cfg(test)]
@@ -36,11 +37,11 @@ use std::rc::Rc;
 use nix::errno::Errno;
 use nix::fcntl::{open, openat, AtFlags, OFlag};
 use nix::sys::stat::{
-    fchmod, fchmodat, futimens, makedev, mknodat, mkdirat, utimensat, FchmodatFlags, Mode, SFlag,
+    fchmod, fchmodat, futimens, makedev, mkdirat, mknodat, utimensat, FchmodatFlags, Mode, SFlag,
     UtimensatFlags,
 };
 use nix::sys::time::TimeSpec;
-use nix::unistd::{fchown, fchownat, linkat, symlinkat, Gid, Uid};
+use nix::unistd::{linkat, symlinkat};
 use tar::EntryType;
 
 use meta::Meta;
@@ -103,11 +104,15 @@ pub fn extract_layer<R: Read>(
     dest: &Path,
     opts: &ExtractOptions,
 ) -> Result<ExtractStats, ExtractError> {
-    let root = open(dest, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-        .map_err(|e| ExtractError::OpenDest {
-            path: dest.display().to_string(),
-            source: e.into(),
-        })?;
+    let root = open(
+        dest,
+        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| ExtractError::OpenDest {
+        path: dest.display().to_string(),
+        source: e.into(),
+    })?;
     let seen = Rc::new(Cell::new(0));
     let reader = Limited {
         inner: tar_stream,
@@ -189,10 +194,7 @@ impl Extractor {
     fn member<R: Read>(&mut self, entry: &mut tar::Entry<'_, R>) -> Result<(), ExtractError> {
         let raw = entry.path_bytes().into_owned();
         let name = String::from_utf8_lossy(&raw).into_owned();
-        let unsafe_member = |problem: &str| ExtractError::Unsafe {
-            entry: name.clone(),
-            problem: problem.to_owned(),
-        };
+        let name = name.as_str();
         let mut typ = entry.header().entry_type();
         if typ.is_pax_global_extensions() {
             return Ok(());
@@ -201,9 +203,10 @@ impl Extractor {
         if typ == EntryType::Regular && raw.ends_with(b"/") {
             typ = EntryType::Directory;
         }
-        let comps = normalise(&raw).ok_or_else(|| unsafe_member("climbs out of the layer root"))?;
+        let comps =
+            normalise(&raw).ok_or_else(|| unsafe_member(name, "climbs out of the layer root"))?;
         if comps.iter().map(|c| c.len() + 1).sum::<usize>() > safe_fs::MAX_PATH_LEN {
-            return Err(unsafe_member("has a path longer than 4096 bytes"));
+            return Err(unsafe_member(name, "has a path longer than 4096 bytes"));
         }
         // The root itself: docker leaves the layer root's metadata alone.
         let Some((&base, parents)) = comps.split_last() else {
@@ -214,130 +217,164 @@ impl Extractor {
         if parents.iter().any(|c| c.starts_with(AUFS_META)) {
             return Ok(());
         }
-        let meta = meta::read(entry, &name)?;
+        let meta = meta::read(entry, name)?;
         if base == OPAQUE {
-            return self.opaque(parents, &name);
+            return self.opaque(parents, name);
         }
         if base.starts_with(AUFS_META) {
             return Ok(());
         }
         if let Some(hidden) = base.strip_prefix(WHITEOUT) {
             if matches!(hidden, b"" | b"." | b"..") {
-                return Err(unsafe_member("is a whiteout without a name"));
+                return Err(unsafe_member(name, "is a whiteout without a name"));
             }
-            return self.whiteout(parents, hidden, &meta, &name);
+            return self.whiteout(parents, hidden, &meta, name);
         }
 
-        let dir = self.parent(parents, &name)?;
-        let dir = dir.as_fd();
-        let base = os(base);
-        let fs = |op: &'static str| {
-            let entry = name.clone();
-            move |source: io::Error| ExtractError::Fs { entry, op, source }
+        let dir = self.parent(parents, name)?;
+        let at = At {
+            dir: dir.as_fd(),
+            base: os(base),
+            name,
+        };
+        let link_name = |what: &str| {
+            entry
+                .link_name_bytes()
+                .map(|l| l.into_owned())
+                .ok_or_else(|| unsafe_member(name, &format!("is a {what} without a target")))
         };
         match typ {
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
-                safe_fs::clear(dir, base, false).map_err(fs("replace"))?;
-                let flags = OFlag::O_WRONLY
-                    | OFlag::O_CREAT
-                    | OFlag::O_EXCL
-                    | OFlag::O_NOFOLLOW
-                    | OFlag::O_CLOEXEC;
-                let fd = openat(dir, base, flags, Mode::from_bits_truncate(0o600))
-                    .map_err(|e| fs("create")(e.into()))?;
-                let mut file = File::from(fd);
-                self.copy(entry, &mut file, &name)?;
-                self.own_fd(file.as_fd(), &meta).map_err(fs("chown"))?;
-                // After chown, which clears setuid/setgid.
-                fchmod(&file, mode(meta.mode)).map_err(|e| fs("chmod")(e.into()))?;
-                self.xattrs(file.as_fd(), None, &meta, &name)?;
-                futimens(&file, &meta.mtime, &meta.mtime)
-                    .map_err(|e| fs("set times of")(e.into()))?;
+                self.regular(&at, entry, &meta)
             }
-            EntryType::Directory => {
-                if !safe_fs::clear(dir, base, true).map_err(fs("replace"))? {
-                    mkdirat(dir, base, Mode::from_bits_truncate(0o700))
-                        .map_err(|e| fs("create")(e.into()))?;
-                }
-                let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW;
-                let fd = openat(dir, base, flags | OFlag::O_CLOEXEC, Mode::empty())
-                    .map_err(|e| fs("open")(e.into()))?;
-                self.own_fd(fd.as_fd(), &meta).map_err(fs("chown"))?;
-                self.xattrs(fd.as_fd(), None, &meta, &name)?;
-                self.dirs.push(PendingDir {
-                    path: comps.iter().map(|c| c.to_vec()).collect(),
-                    mode: meta.mode,
-                    mtime: meta.mtime,
-                });
-            }
+            EntryType::Directory => self.directory(&at, &comps, &meta),
             EntryType::Symlink => {
-                let target = entry
-                    .link_name_bytes()
-                    .ok_or_else(|| unsafe_member("is a symlink without a target"))?
-                    .into_owned();
-                safe_fs::clear(dir, base, false).map_err(fs("replace"))?;
-                symlinkat(os(&target), dir, base).map_err(|e| fs("create")(e.into()))?;
-                self.own_at(dir, base, &meta).map_err(fs("chown"))?;
-                self.xattrs(dir, Some(base), &meta, &name)?;
-                utimensat(dir, base, &meta.mtime, &meta.mtime, UtimensatFlags::NoFollowSymlink)
-                    .map_err(|e| fs("set times of")(e.into()))?;
+                let target = link_name("symlink")?;
+                self.symlink(&at, &target, &meta)
             }
             EntryType::Link => {
-                let target = entry
-                    .link_name_bytes()
-                    .ok_or_else(|| unsafe_member("is a hard link without a target"))?
-                    .into_owned();
-                self.hardlink(dir, base, &comps, &target, &name)?;
+                let target = link_name("hard link")?;
+                self.hardlink(&at, &comps, &target)
             }
             EntryType::Char | EntryType::Block | EntryType::Fifo => {
-                let (sflag, dev) = match typ {
-                    EntryType::Fifo => (SFlag::S_IFIFO, 0),
-                    _ if !self.privileged => {
-                        // Device nodes cannot be made without real root;
-                        // docker skips them in a user namespace too.
-                        self.stats.skipped_devices += 1;
-                        return Ok(());
-                    }
-                    t => {
-                        let num = |v: io::Result<Option<u32>>| {
-                            v.map(|n| u64::from(n.unwrap_or(0)))
-                                .map_err(|source| ExtractError::Corrupt { source })
-                        };
-                        let major = num(entry.header().device_major())?;
-                        let minor = num(entry.header().device_minor())?;
-                        let sflag = if t == EntryType::Char {
-                            SFlag::S_IFCHR
-                        } else {
-                            SFlag::S_IFBLK
-                        };
-                        (sflag, makedev(major, minor))
-                    }
-                };
-                safe_fs::clear(dir, base, false).map_err(fs("replace"))?;
-                match mknodat(dir, base, sflag, Mode::from_bits_truncate(0o600), dev) {
-                    Ok(()) => {}
-                    // A fifo may still be refused inside a user namespace.
-                    Err(Errno::EPERM) if !self.privileged => {
-                        self.stats.skipped_devices += 1;
-                        return Ok(());
-                    }
-                    Err(e) => return Err(fs("create")(e.into())),
-                }
-                self.own_at(dir, base, &meta).map_err(fs("chown"))?;
-                fchmodat(dir, base, mode(meta.mode), FchmodatFlags::NoFollowSymlink)
-                    .map_err(|e| fs("chmod")(e.into()))?;
-                self.xattrs(dir, Some(base), &meta, &name)?;
-                utimensat(dir, base, &meta.mtime, &meta.mtime, UtimensatFlags::NoFollowSymlink)
-                    .map_err(|e| fs("set times of")(e.into()))?;
+                self.special(&at, typ, entry.header(), &meta)
             }
-            other => {
-                return Err(ExtractError::Unsupported {
-                    entry: name,
-                    kind: format!("{other:?}"),
-                })
-            }
+            other => Err(ExtractError::Unsupported {
+                entry: name.to_owned(),
+                kind: format!("{other:?}"),
+            }),
         }
+    }
+
+    fn regular<R: Read>(
+        &mut self,
+        at: &At<'_>,
+        entry: &mut tar::Entry<'_, R>,
+        meta: &Meta,
+    ) -> Result<(), ExtractError> {
+        safe_fs::clear(at.dir, at.base, false).map_err(at.fs("replace"))?;
+        let flags =
+            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let fd = openat(at.dir, at.base, flags, Mode::from_bits_truncate(0o600))
+            .map_err(at.fs("create"))?;
+        let mut file = File::from(fd);
+        self.copy(entry, &mut file, at.name)?;
+        self.own_fd(file.as_fd(), meta).map_err(at.fs("chown"))?;
+        // After chown, which clears setuid/setgid.
+        fchmod(&file, mode(meta.mode)).map_err(at.fs("chmod"))?;
+        // After the write and chown, which both drop security.capability.
+        self.xattrs(file.as_fd(), None, meta, at.name)?;
+        futimens(&file, &meta.mtime, &meta.mtime).map_err(at.fs("set times of"))
+    }
+
+    fn directory(&mut self, at: &At<'_>, comps: &[&[u8]], meta: &Meta) -> Result<(), ExtractError> {
+        if !safe_fs::clear(at.dir, at.base, true).map_err(at.fs("replace"))? {
+            mkdirat(at.dir, at.base, Mode::from_bits_truncate(0o700)).map_err(at.fs("create"))?;
+        }
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let fd = openat(at.dir, at.base, flags, Mode::empty()).map_err(at.fs("open"))?;
+        self.own_fd(fd.as_fd(), meta).map_err(at.fs("chown"))?;
+        self.xattrs(fd.as_fd(), None, meta, at.name)?;
+        self.dirs.push(PendingDir {
+            path: comps.iter().map(|c| c.to_vec()).collect(),
+            mode: meta.mode,
+            mtime: meta.mtime,
+        });
         Ok(())
+    }
+
+    fn symlink(&self, at: &At<'_>, target: &[u8], meta: &Meta) -> Result<(), ExtractError> {
+        safe_fs::clear(at.dir, at.base, false).map_err(at.fs("replace"))?;
+        symlinkat(os(target), at.dir, at.base).map_err(at.fs("create"))?;
+        self.own_at(at.dir, at.base, meta).map_err(at.fs("chown"))?;
+        self.xattrs(at.dir, Some(at.base), meta, at.name)?;
+        utimensat(
+            at.dir,
+            at.base,
+            &meta.mtime,
+            &meta.mtime,
+            UtimensatFlags::NoFollowSymlink,
+        )
+        .map_err(at.fs("set times of"))
+    }
+
+    /// Character and block devices, and fifos.
+    fn special(
+        &mut self,
+        at: &At<'_>,
+        typ: EntryType,
+        header: &tar::Header,
+        meta: &Meta,
+    ) -> Result<(), ExtractError> {
+        let (sflag, dev) = match typ {
+            EntryType::Fifo => (SFlag::S_IFIFO, 0),
+            _ if !self.privileged => {
+                // Device nodes cannot be made without real root; docker
+                // skips them in a user namespace too.
+                self.stats.skipped_devices += 1;
+                return Ok(());
+            }
+            t => {
+                let num = |v: io::Result<Option<u32>>| {
+                    v.map(|n| u64::from(n.unwrap_or(0)))
+                        .map_err(|source| ExtractError::Corrupt { source })
+                };
+                let sflag = if t == EntryType::Char {
+                    SFlag::S_IFCHR
+                } else {
+                    SFlag::S_IFBLK
+                };
+                let dev = makedev(num(header.device_major())?, num(header.device_minor())?);
+                (sflag, dev)
+            }
+        };
+        safe_fs::clear(at.dir, at.base, false).map_err(at.fs("replace"))?;
+        match mknodat(at.dir, at.base, sflag, Mode::from_bits_truncate(0o600), dev) {
+            Ok(()) => {}
+            // A fifo may still be refused inside a user namespace.
+            Err(Errno::EPERM) if !self.privileged => {
+                self.stats.skipped_devices += 1;
+                return Ok(());
+            }
+            Err(e) => return Err(at.fs("create")(e)),
+        }
+        self.own_at(at.dir, at.base, meta).map_err(at.fs("chown"))?;
+        fchmodat(
+            at.dir,
+            at.base,
+            mode(meta.mode),
+            FchmodatFlags::NoFollowSymlink,
+        )
+        .map_err(at.fs("chmod"))?;
+        self.xattrs(at.dir, Some(at.base), meta, at.name)?;
+        utimensat(
+            at.dir,
+            at.base,
+            &meta.mtime,
+            &meta.mtime,
+            UtimensatFlags::NoFollowSymlink,
+        )
+        .map_err(at.fs("set times of"))
     }
 
     fn parent(&self, parents: &[&[u8]], name: &str) -> Result<OwnedFd, ExtractError> {
@@ -361,11 +398,8 @@ impl Extractor {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(source) => return Err(ExtractError::Corrupt { source }),
             };
-            file.write_all(&self.buf[..n]).map_err(|source| ExtractError::Fs {
-                entry: name.to_owned(),
-                op: "write",
-                source,
-            })?;
+            file.write_all(&self.buf[..n])
+                .map_err(fs_err(name, "write"))?;
             written += n as u64;
         }
         if written != expected {
@@ -377,169 +411,37 @@ impl Extractor {
         Ok(())
     }
 
-    fn hardlink(
-        &self,
-        dir: BorrowedFd<'_>,
-        base: &OsStr,
-        comps: &[&[u8]],
-        target: &[u8],
-        name: &str,
-    ) -> Result<(), ExtractError> {
-        let refuse = |why: String| ExtractError::Unsafe {
-            entry: name.to_owned(),
-            problem: format!(
-                "is a hard link to {:?}, which {why}",
-                String::from_utf8_lossy(target)
-            ),
+    fn hardlink(&self, at: &At<'_>, comps: &[&[u8]], target: &[u8]) -> Result<(), ExtractError> {
+        let refuse = |why: &str| {
+            let target = String::from_utf8_lossy(target);
+            unsafe_member(
+                at.name,
+                &format!("is a hard link to {target:?}, which {why}"),
+            )
         };
-        let tcomps = normalise(target).ok_or_else(|| refuse("is outside the layer root".into()))?;
+        let tcomps = normalise(target).ok_or_else(|| refuse("is outside the layer root"))?;
         let Some((&tbase, tparents)) = tcomps.split_last() else {
-            return Err(refuse("is the layer root".into()));
+            return Err(refuse("is the layer root"));
         };
         if tcomps == comps {
             // A link to itself: the file is already there.
             return Ok(());
         }
+        let missing = "does not exist earlier in this layer";
         let tdir = safe_fs::open_dir(self.root.as_fd(), tparents, false).map_err(|r| match r {
-            Resolve::Symlink(p) => refuse(format!("goes through the symlink {p:?}")),
-            Resolve::NotDir(p) => refuse(format!("goes through the non-directory {p:?}")),
-            Resolve::Missing(_) => refuse("does not exist earlier in this layer".into()),
-            Resolve::Io(p, e) => refuse(format!("cannot be resolved at {p:?} ({e})")),
+            Resolve::Symlink(p) => refuse(&format!("goes through the symlink {p:?}")),
+            Resolve::NotDir(p) => refuse(&format!("goes through the non-directory {p:?}")),
+            Resolve::Missing(_) => refuse(missing),
+            Resolve::Io(p, e) => refuse(&format!("cannot be resolved at {p:?} ({e})")),
         })?;
-        let fs = |op: &'static str| {
-            let entry = name.to_owned();
-            move |source: io::Error| ExtractError::Fs { entry, op, source }
-        };
-        match lstat(tdir.as_fd(), os(tbase)).map_err(fs("look up the target of"))? {
-            None => return Err(refuse("does not exist earlier in this layer".into())),
-            Some(st) if kind(&st) == SFlag::S_IFDIR => {
-                return Err(refuse("is a directory".into()))
-            }
+        match lstat(tdir.as_fd(), os(tbase)).map_err(at.fs("look up the target of"))? {
+            None => return Err(refuse(missing)),
+            Some(st) if kind(&st) == SFlag::S_IFDIR => return Err(refuse("is a directory")),
             Some(_) => {}
         }
-        safe_fs::clear(dir, base, false).map_err(fs("replace"))?;
+        safe_fs::clear(at.dir, at.base, false).map_err(at.fs("replace"))?;
         // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself.
-        linkat(tdir.as_fd(), os(tbase), dir, base, AtFlags::empty())
-            .map_err(|e| fs("create")(e.into()))
-    }
-
-    /// `.wh.<name>`: hide `<name>` of the layers below.
-    fn whiteout(
-        &self,
-        parents: &[&[u8]],
-        hidden: &[u8],
-        meta: &Meta,
-        name: &str,
-    ) -> Result<(), ExtractError> {
-        let fs = |op: &'static str| {
-            let entry = name.to_owned();
-            move |source: io::Error| ExtractError::Fs { entry, op, source }
-        };
-        let dir = self.parent(parents, name)?;
-        let hidden = os(hidden);
-        safe_fs::clear(dir.as_fd(), hidden, false).map_err(fs("replace"))?;
-        // Since Linux 5.8 anyone may create the 0:0 character device that
-        // overlayfs reads as a whiteout.
-        match mknodat(&dir, hidden, SFlag::S_IFCHR, Mode::empty(), 0) {
-            Ok(()) => self.own_at(dir.as_fd(), hidden, meta).map_err(fs("chown")),
-            Err(Errno::EPERM) => {
-                // Older kernels without that: overlayfs (6.8+) also accepts,
-                // in lower layers, an empty file carrying overlay.whiteout
-                // inside a directory carrying overlay.whiteouts.
-                let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW;
-                let fd = openat(&dir, hidden, flags | OFlag::O_CLOEXEC, Mode::empty())
-                    .map_err(|e| fs("create the whiteout for")(e.into()))?;
-                let key = |k: &str| format!("{}overlay.{k}", self.overlay_prefix()).into_bytes();
-                safe_fs::set_xattr_fd(fd.as_fd(), &key("whiteout"), b"")
-                    .map_err(fs("mark as whiteout"))?;
-                safe_fs::set_xattr_fd(dir.as_fd(), &key("whiteouts"), b"")
-                    .map_err(fs("mark the parent of"))
-            }
-            Err(e) => Err(fs("create the whiteout for")(e.into())),
-        }
-    }
-
-    /// `.wh..wh..opq`: the directory hides everything of the layers below.
-    fn opaque(&self, dir: &[&[u8]], name: &str) -> Result<(), ExtractError> {
-        let fd = self.parent(dir, name)?;
-        let key = format!("{}overlay.opaque", self.overlay_prefix());
-        safe_fs::set_xattr_fd(fd.as_fd(), key.as_bytes(), b"y").map_err(|source| {
-            ExtractError::Fs {
-                entry: name.to_owned(),
-                op: "mark the directory opaque for",
-                source,
-            }
-        })
-    }
-
-    fn overlay_prefix(&self) -> &'static str {
-        // trusted.* needs CAP_SYS_ADMIN in the initial namespace; rootless
-        // overlayfs (mounted with userxattr) reads user.overlay.* instead.
-        if self.privileged {
-            "trusted."
-        } else {
-            "user."
-        }
-    }
-
-    fn own_fd(&self, fd: BorrowedFd<'_>, meta: &Meta) -> io::Result<()> {
-        if !self.chown {
-            return Ok(());
-        }
-        let ids = (Some(Uid::from_raw(meta.uid)), Some(Gid::from_raw(meta.gid)));
-        self.tolerate_unmapped(fchown(fd, ids.0, ids.1))
-    }
-
-    fn own_at(&self, dir: BorrowedFd<'_>, name: &OsStr, meta: &Meta) -> io::Result<()> {
-        if !self.chown {
-            return Ok(());
-        }
-        let ids = (Some(Uid::from_raw(meta.uid)), Some(Gid::from_raw(meta.gid)));
-        self.tolerate_unmapped(fchownat(dir, name, ids.0, ids.1, AtFlags::AT_SYMLINK_NOFOLLOW))
-    }
-
-    /// In a rootless user namespace, ids outside the mapping cannot be
-    /// given (EINVAL); the file then keeps the caller's ownership.
-    fn tolerate_unmapped(&self, res: nix::Result<()>) -> io::Result<()> {
-        match res {
-            Err(Errno::EINVAL | Errno::EPERM) if self.rootless => Ok(()),
-            other => other.map_err(io::Error::from),
-        }
-    }
-
-    /// Applies PAX xattrs. `security.capability` and `user.*` must stick
-    /// (file capabilities and user data matter to the image) unless the
-    /// filesystem cannot hold them; the rest is best effort, as in docker.
-    /// Overlay's own attributes are never taken from an archive: they would
-    /// let a layer forge whiteouts, opaque dirs or redirects.
-    fn xattrs(
-        &self,
-        fd: BorrowedFd<'_>,
-        at: Option<&OsStr>,
-        meta: &Meta,
-        name: &str,
-    ) -> Result<(), ExtractError> {
-        for (key, value) in &meta.xattrs {
-            if key.starts_with(b"trusted.overlay.") || key.starts_with(b"user.overlay.") {
-                continue;
-            }
-            let res = match at {
-                None => safe_fs::set_xattr_fd(fd, key, value),
-                Some(base) => safe_fs::set_xattr_at(fd, base, key, value),
-            };
-            let Err(err) = res else { continue };
-            let required = key == b"security.capability" || key.starts_with(b"user.");
-            let tolerable = err.raw_os_error() == Some(libc::EOPNOTSUPP)
-                || (err.raw_os_error() == Some(libc::EPERM) && !self.privileged);
-            if required && !tolerable && at.is_none() {
-                return Err(ExtractError::Fs {
-                    entry: name.to_owned(),
-                    op: "set extended attributes on",
-                    source: err,
-                });
-            }
-        }
-        Ok(())
+        linkat(tdir.as_fd(), os(tbase), at.dir, at.base, AtFlags::empty()).map_err(at.fs("create"))
     }
 
     /// Applies directory modes and mtimes, the last definition of a path
@@ -554,18 +456,43 @@ impl Extractor {
             let Ok(fd) = safe_fs::open_dir(self.root.as_fd(), &comps, false) else {
                 continue;
             };
-            let fs = |op: &'static str| {
-                let comps = &comps;
-                move |e: Errno| ExtractError::Fs {
-                    entry: show(comps),
-                    op,
-                    source: e.into(),
-                }
-            };
-            fchmod(&fd, mode(pending.mode)).map_err(fs("chmod"))?;
-            futimens(&fd, &pending.mtime, &pending.mtime).map_err(fs("set times of"))?;
+            let name = show(&comps);
+            fchmod(&fd, mode(pending.mode)).map_err(fs_err(&name, "chmod"))?;
+            futimens(&fd, &pending.mtime, &pending.mtime).map_err(fs_err(&name, "set times of"))?;
         }
         Ok(())
+    }
+}
+
+/// Where a member goes: `base` inside the open directory `dir`.
+struct At<'a> {
+    dir: BorrowedFd<'a>,
+    base: &'a OsStr,
+    /// The member's name as written in the archive, for messages.
+    name: &'a str,
+}
+
+impl<'a> At<'a> {
+    fn fs<E: Into<io::Error>>(&self, op: &'static str) -> impl FnOnce(E) -> ExtractError + 'a {
+        fs_err(self.name, op)
+    }
+}
+
+fn fs_err<'a, E: Into<io::Error>>(
+    entry: &'a str,
+    op: &'static str,
+) -> impl FnOnce(E) -> ExtractError + 'a {
+    move |e| ExtractError::Fs {
+        entry: entry.to_owned(),
+        op,
+        source: e.into(),
+    }
+}
+
+fn unsafe_member(entry: &str, problem: &str) -> ExtractError {
+    ExtractError::Unsafe {
+        entry: entry.to_owned(),
+        problem: problem.to_owned(),
     }
 }
 

@@ -32,7 +32,11 @@ fn raw(
     gnu.linkname[..link.len()].copy_from_slice(link.as_bytes());
     h.set_entry_type(typ);
     h.set_size(data.len() as u64);
-    h.set_mode(if typ == EntryType::Directory { 0o755 } else { 0o644 });
+    h.set_mode(if typ == EntryType::Directory {
+        0o755
+    } else {
+        0o644
+    });
     h.set_mtime(1_600_000_000);
     tweak(&mut h);
     h.set_cksum();
@@ -104,7 +108,10 @@ fn assert_unsafe(res: Result<ExtractStats, ExtractError>, entry: &str, words: &s
     match res {
         Err(ExtractError::Unsafe { entry: e, problem }) => {
             assert_eq!(e, entry);
-            assert!(problem.contains(words), "{problem:?} should mention {words:?}");
+            assert!(
+                problem.contains(words),
+                "{problem:?} should mention {words:?}"
+            );
         }
         other => panic!("expected an unsafe-member error for {entry}, got {other:?}"),
     }
@@ -125,8 +132,14 @@ fn extracts_files_dirs_symlinks_and_hardlinks() {
     assert_eq!(stats.entries, 6);
     assert_eq!(stats.bytes, 20 + 10);
     let l = sb.layer();
-    assert_eq!(fs::read(l.join("etc/hosts")).unwrap(), b"127.0.0.1 localhost\n");
-    assert_eq!(fs::read_link(l.join("etc/link")).unwrap(), Path::new("hosts"));
+    assert_eq!(
+        fs::read(l.join("etc/hosts")).unwrap(),
+        b"127.0.0.1 localhost\n"
+    );
+    assert_eq!(
+        fs::read_link(l.join("etc/link")).unwrap(),
+        Path::new("hosts")
+    );
     assert_eq!(
         fs::read_link(l.join("etc/abs")).unwrap(),
         Path::new("/usr/share/zoneinfo/UTC")
@@ -135,8 +148,14 @@ fn extracts_files_dirs_symlinks_and_hardlinks() {
     let h = fs::metadata(l.join("etc/hard")).unwrap();
     assert_eq!((a.ino(), a.nlink()), (h.ino(), 2));
     // The implicit parent `usr/bin` was created 0755.
-    assert_eq!(fs::metadata(l.join("usr/bin")).unwrap().mode() & 0o7777, 0o755);
-    assert_eq!(fs::metadata(l.join("usr/bin/tool")).unwrap().mode() & 0o7777, 0o644);
+    assert_eq!(
+        fs::metadata(l.join("usr/bin")).unwrap().mode() & 0o7777,
+        0o755
+    );
+    assert_eq!(
+        fs::metadata(l.join("usr/bin/tool")).unwrap().mode() & 0o7777,
+        0o644
+    );
 }
 
 #[test]
@@ -159,7 +178,8 @@ fn dotdot_inside_the_root_is_cleaned_like_docker() {
 #[test]
 fn absolute_names_are_relative_to_the_layer() {
     let sb = Sandbox::new();
-    sb.extract(archive(|b| file(b, "/etc/abs", b"inside"))).unwrap();
+    sb.extract(archive(|b| file(b, "/etc/abs", b"inside")))
+        .unwrap();
     assert_eq!(fs::read(sb.layer().join("etc/abs")).unwrap(), b"inside");
 }
 
@@ -189,7 +209,10 @@ fn writing_through_a_dotdot_symlink_fails() {
     assert_unsafe(sb.extract(tar), "dir/x", "through the symlink");
     assert!(sb.outside().is_empty());
     // The symlink itself is harmless and was created as written.
-    assert_eq!(fs::read_link(sb.layer().join("dir")).unwrap(), Path::new("../.."));
+    assert_eq!(
+        fs::read_link(sb.layer().join("dir")).unwrap(),
+        Path::new("../..")
+    );
 }
 
 #[test]
@@ -246,7 +269,10 @@ fn hardlink_to_a_symlink_links_the_symlink_itself() {
         hardlink(b, "h", "s");
     });
     sb.extract(tar).unwrap();
-    assert_eq!(fs::read_link(sb.layer().join("h")).unwrap(), Path::new("/etc/passwd"));
+    assert_eq!(
+        fs::read_link(sb.layer().join("h")).unwrap(),
+        Path::new("/etc/passwd")
+    );
 }
 
 #[test]
@@ -268,9 +294,15 @@ fn whiteouts_become_overlay_whiteouts() {
     assert!(fs::symlink_metadata(l.join("op/.wh..wh..opq")).is_err());
     assert_eq!(fs::read(l.join("op/kept")).unwrap(), b"k");
     if is_root() {
-        assert_eq!(xattr(&l.join("op"), "trusted.overlay.opaque").as_deref(), Some(&b"y"[..]));
+        assert_eq!(
+            xattr(&l.join("op"), "trusted.overlay.opaque").as_deref(),
+            Some(&b"y"[..])
+        );
     } else {
-        assert_eq!(xattr(&l.join("op"), "user.overlay.opaque").as_deref(), Some(&b"y"[..]));
+        assert_eq!(
+            xattr(&l.join("op"), "user.overlay.opaque").as_deref(),
+            Some(&b"y"[..])
+        );
     }
 }
 
@@ -284,7 +316,10 @@ fn rootless_opaque_dirs_use_user_xattrs() {
     let tar = archive(|b| file(b, "op/.wh..wh..opq", b""));
     sb.extract_with(tar, &opts).unwrap();
     let op = sb.layer().join("op");
-    assert_eq!(xattr(&op, "user.overlay.opaque").as_deref(), Some(&b"y"[..]));
+    assert_eq!(
+        xattr(&op, "user.overlay.opaque").as_deref(),
+        Some(&b"y"[..])
+    );
     assert_eq!(xattr(&op, "trusted.overlay.opaque"), None);
 }
 
@@ -315,7 +350,10 @@ fn directory_metadata_is_applied_after_its_contents() {
     let d = fs::metadata(sb.layer().join("d")).unwrap();
     assert_eq!(d.mtime(), 1_000_000);
     assert_eq!(d.mode() & 0o7777, 0o555);
-    assert_eq!(fs::metadata(sb.layer().join("d/f")).unwrap().mtime(), 1_600_000_000);
+    assert_eq!(
+        fs::metadata(sb.layer().join("d/f")).unwrap().mtime(),
+        1_600_000_000
+    );
 }
 
 #[test]
@@ -324,11 +362,16 @@ fn a_repeated_directory_keeps_its_contents() {
     let tar = archive(|b| {
         dir(b, "d/");
         file(b, "d/f", b"x");
-        raw(b, "d/", EntryType::Directory, "", b"", |h| h.set_mode(0o700));
+        raw(b, "d/", EntryType::Directory, "", b"", |h| {
+            h.set_mode(0o700)
+        });
     });
     sb.extract(tar).unwrap();
     assert!(sb.layer().join("d/f").exists());
-    let mode = fs::metadata(sb.layer().join("d")).unwrap().permissions().mode();
+    let mode = fs::metadata(sb.layer().join("d"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o7777, 0o700);
 }
 
@@ -412,7 +455,10 @@ fn devices_are_skipped_rootless_and_created_as_root() {
     let stats = sb.extract_with(tar(), &opts).unwrap();
     assert_eq!(stats.skipped_devices, 1);
     assert!(fs::symlink_metadata(sb.layer().join("dev/null")).is_err());
-    assert!(fs::symlink_metadata(sb.layer().join("run/fifo")).unwrap().file_type().is_fifo());
+    assert!(fs::symlink_metadata(sb.layer().join("run/fifo"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
 
     if is_root() {
         let sb = Sandbox::new();
@@ -462,7 +508,10 @@ fn a_truncated_gzip_layer_is_an_error() {
         let reader = decompressing_reader(Cursor::new(gz[..cut].to_vec())).unwrap();
         let res = extract_layer(reader, &sb.layer(), &ExtractOptions::default());
         assert!(
-            matches!(res, Err(ExtractError::Corrupt { .. } | ExtractError::Truncated { .. })),
+            matches!(
+                res,
+                Err(ExtractError::Corrupt { .. } | ExtractError::Truncated { .. })
+            ),
             "cut at {cut}: {res:?}"
         );
     }
@@ -490,11 +539,18 @@ fn a_decompression_bomb_stops_at_the_limit() {
     };
     let reader = decompressing_reader(Cursor::new(gz)).unwrap();
     let res = extract_layer(reader, &sb.layer(), &opts);
-    assert!(matches!(res, Err(ExtractError::TooLarge { limit }) if limit == 1 << 20), "{res:?}");
+    assert!(
+        matches!(res, Err(ExtractError::TooLarge { limit }) if limit == 1 << 20),
+        "{res:?}"
+    );
 }
 
 #[test]
 fn a_whiteout_without_a_name_is_rejected() {
     let sb = Sandbox::new();
-    assert_unsafe(sb.extract(archive(|b| file(b, "d/.wh.", b""))), "d/.wh.", "whiteout");
+    assert_unsafe(
+        sb.extract(archive(|b| file(b, "d/.wh.", b""))),
+        "d/.wh.",
+        "whiteout",
+    );
 }
