@@ -445,13 +445,16 @@ impl Extractor {
     }
 
     /// Applies directory modes and mtimes, the last definition of a path
-    /// winning. A directory that a later member replaced is left alone.
+    /// winning, deepest first so that a parent's mode (which may forbid
+    /// writing, or searching when rootless) comes after its children's. A
+    /// directory that a later member replaced is left alone.
     fn finish_dirs(&mut self) -> Result<(), ExtractError> {
-        let mut done: HashSet<&[Vec<u8>]> = HashSet::new();
-        for pending in self.dirs.iter().rev() {
-            if !done.insert(&pending.path) {
-                continue;
-            }
+        let mut seen: HashSet<&[Vec<u8>]> = HashSet::new();
+        let mut last: Vec<&PendingDir> = (self.dirs.iter().rev())
+            .filter(|d| seen.insert(&d.path))
+            .collect();
+        last.sort_by_key(|d| std::cmp::Reverse(d.path.len()));
+        for pending in last {
             let comps: Vec<&[u8]> = pending.path.iter().map(|c| c.as_slice()).collect();
             let Ok(fd) = safe_fs::open_dir(self.root.as_fd(), &comps, false) else {
                 continue;

@@ -554,3 +554,42 @@ fn a_whiteout_without_a_name_is_rejected() {
         "whiteout",
     );
 }
+
+#[test]
+fn a_parent_listed_after_its_child_still_gets_both_modes() {
+    let sb = Sandbox::new();
+    let tar = archive(|b| {
+        raw(b, "a/b/", EntryType::Directory, "", b"", |h| {
+            h.set_mode(0o750)
+        });
+        raw(b, "a/", EntryType::Directory, "", b"", |h| {
+            h.set_mode(0o500);
+            h.set_mtime(2_000_000);
+        });
+    });
+    sb.extract(tar).unwrap();
+    let a = fs::metadata(sb.layer().join("a")).unwrap();
+    assert_eq!((a.mode() & 0o7777, a.mtime()), (0o500, 2_000_000));
+    let b = fs::metadata(sb.layer().join("a/b")).unwrap();
+    assert_eq!(b.mode() & 0o7777, 0o750);
+}
+
+#[test]
+fn a_corrupt_header_is_an_error() {
+    let mut tar = sample_layer();
+    tar[10] ^= 0xff; // inside the first member's name: the checksum no longer matches
+    let sb = Sandbox::new();
+    assert!(matches!(sb.extract(tar), Err(ExtractError::Corrupt { .. })));
+}
+
+#[test]
+fn a_missing_destination_is_named_in_the_error() {
+    let sb = Sandbox::new();
+    let missing = sb.tmp.path().join("nope");
+    let res = extract_layer(
+        Cursor::new(sample_layer()),
+        &missing,
+        &ExtractOptions::default(),
+    );
+    assert!(matches!(res, Err(ExtractError::OpenDest { ref path, .. }) if path.ends_with("nope")));
+}
