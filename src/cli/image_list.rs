@@ -51,7 +51,7 @@ fn rows_of(img: &ImageRecord) -> Vec<ImageRow> {
     for name in &img.names {
         if let Ok(r) = ImageRef::parse(name) {
             rows.push(ImageRow {
-                repository: r.with_tag("x").familiar().trim_end_matches(":x").to_string(),
+                repository: r.familiar_name(),
                 tag: r.tag().unwrap_or("<none>").to_string(),
                 digest: digest_for(&r.name()),
             });
@@ -65,9 +65,11 @@ fn rows_of(img: &ImageRecord) -> Vec<ImageRow> {
             .iter()
             .any(|n| n.rsplit_once(':').is_some_and(|(r, _)| r == repo_name));
         if !has_tag {
-            let repo = familiar(&format!("{repo_name}:x"));
+            let repo = ImageRef::parse(repo_name)
+                .map(|r| r.familiar_name())
+                .unwrap_or_else(|_| repo_name.to_string());
             rows.push(ImageRow {
-                repository: repo.trim_end_matches(":x").to_string(),
+                repository: repo,
                 tag: "<none>".into(),
                 digest: dg.to_string(),
             });
