@@ -14,7 +14,10 @@ fn registry_answers_the_v2_ping() {
     let reg = registry();
     let resp = reg.get("/v2/");
     resp.expect_status(200, "GET /v2/");
-    assert_eq!(resp.header("Docker-Distribution-API-Version"), Some("registry/2.0"));
+    assert_eq!(
+        resp.header("Docker-Distribution-API-Version"),
+        Some("registry/2.0")
+    );
     assert!(reg.addr().starts_with("127.0.0.1:"), "{}", reg.addr());
 }
 
@@ -31,7 +34,10 @@ fn pushed_busybox_reads_back_with_its_digests() {
 
     let manifest = reg.manifest(&repo, "latest");
     manifest.expect_status(200, "GET the pushed manifest");
-    assert_eq!(manifest.header("Docker-Content-Digest"), Some(img.manifest_digest.as_str()));
+    assert_eq!(
+        manifest.header("Docker-Content-Digest"),
+        Some(img.manifest_digest.as_str())
+    );
     assert_eq!(manifest.header("Content-Type"), Some(OCI_MANIFEST));
     assert_eq!(layers::sha256(&manifest.body), img.manifest_digest);
     let m = manifest.json();
@@ -72,8 +78,17 @@ fn busybox_layer_holds_a_minimal_root() {
     let mut passwd = String::new();
     for entry in archive.entries().expect("the layer is a tar") {
         let mut entry = entry.expect("a readable tar entry");
-        let path = entry.path().expect("a path").to_string_lossy().trim_end_matches('/').to_string();
-        let link = entry.link_name().ok().flatten().map(|l| l.to_string_lossy().into_owned());
+        let path = entry
+            .path()
+            .expect("a path")
+            .to_string_lossy()
+            .trim_end_matches('/')
+            .to_string();
+        let link = entry
+            .link_name()
+            .ok()
+            .flatten()
+            .map(|l| l.to_string_lossy().into_owned());
         let mode = entry.header().mode().unwrap_or(0);
         if path == "etc/passwd" {
             entry.read_to_string(&mut passwd).expect("passwd is text");
@@ -84,7 +99,10 @@ fn busybox_layer_holds_a_minimal_root() {
     assert_eq!(seen["bin/busybox"].1, 0o755);
     assert_eq!(seen["tmp"].1, 0o1777);
     for applet in ["echo", "ls", "cat", "true", "false", "sleep"] {
-        assert!(seen.contains_key(&format!("bin/{applet}")), "bin/{applet} missing");
+        assert!(
+            seen.contains_key(&format!("bin/{applet}")),
+            "bin/{applet} missing"
+        );
     }
     if let Some((Some(target), _)) = seen.get("usr/bin/wget") {
         assert_eq!(target, "../../bin/busybox");
@@ -99,8 +117,14 @@ fn docker_schema2_manifests_are_served_as_docker() {
     let img = images::push_busybox_kind(reg, &repo, "latest", ManifestKind::Docker);
     let manifest = reg.manifest(&repo, "latest");
     manifest.expect_status(200, "GET the docker manifest");
-    assert_eq!(manifest.header("Content-Type"), Some(images::DOCKER_MANIFEST));
-    assert_eq!(manifest.header("Docker-Content-Digest"), Some(img.manifest_digest.as_str()));
+    assert_eq!(
+        manifest.header("Content-Type"),
+        Some(images::DOCKER_MANIFEST)
+    );
+    assert_eq!(
+        manifest.header("Docker-Content-Digest"),
+        Some(img.manifest_digest.as_str())
+    );
 }
 
 #[test]
@@ -117,10 +141,22 @@ fn multilayer_image_has_three_layers_with_whiteouts() {
     let names: Vec<String> = tar::Archive::new(tar)
         .entries()
         .expect("a tar")
-        .map(|e| e.expect("an entry").path().expect("a path").to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("an entry")
+                .path()
+                .expect("a path")
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
-    assert!(names.contains(&"data/.wh.gone.txt".to_string()), "{names:?}");
-    assert!(names.contains(&"data/dir/.wh..wh..opq".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"data/.wh.gone.txt".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"data/dir/.wh..wh..opq".to_string()),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -129,7 +165,10 @@ fn zstd_layer_is_pushed_with_the_zstd_media_type() {
     let repo = unique_repo("zstd");
     let img = images::push_zstd(reg, &repo, "latest");
     let m = reg.manifest(&repo, "latest").json();
-    assert_eq!(m["layers"][0]["mediaType"], "application/vnd.oci.image.layer.v1.tar+zstd");
+    assert_eq!(
+        m["layers"][0]["mediaType"],
+        "application/vnd.oci.image.layer.v1.tar+zstd"
+    );
     let blob = reg.blob(&repo, &img.layer_digests[0]);
     let tar = zstd::decode_all(blob.body.as_slice()).expect("the layer is zstd");
     assert_eq!(layers::sha256(&tar), img.diff_ids[0]);
@@ -143,7 +182,10 @@ fn index_lists_three_platforms_that_each_resolve() {
         let index = images::push_index(reg, &repo, "latest", kind);
         let resp = reg.manifest(&repo, "latest");
         resp.expect_status(200, "GET the index");
-        assert_eq!(resp.header("Docker-Content-Digest"), Some(index.index_digest.as_str()));
+        assert_eq!(
+            resp.header("Docker-Content-Digest"),
+            Some(index.index_digest.as_str())
+        );
         assert_eq!(resp.header("Content-Type"), Some(kind.index_type()));
         let platforms: Vec<String> = resp.json()["manifests"]
             .as_array()
@@ -151,7 +193,11 @@ fn index_lists_three_platforms_that_each_resolve() {
             .iter()
             .map(|m| {
                 let p = &m["platform"];
-                let mut s = format!("{}/{}", p["os"].as_str().unwrap_or(""), p["architecture"].as_str().unwrap_or(""));
+                let mut s = format!(
+                    "{}/{}",
+                    p["os"].as_str().unwrap_or(""),
+                    p["architecture"].as_str().unwrap_or("")
+                );
                 if let Some(v) = p["variant"].as_str() {
                     s = format!("{s}/{v}");
                 }
@@ -188,12 +234,17 @@ fn auth_registry_refuses_anonymous_and_accepts_testuser() {
     assert_ne!(reg.addr(), registry().addr());
     let anon = reg.get_anonymous("/v2/");
     assert_eq!(anon.status, 401, "{}", anon.text());
-    assert!(anon.header("WWW-Authenticate").is_some_and(|h| h.starts_with("Basic")));
+    assert!(anon
+        .header("WWW-Authenticate")
+        .is_some_and(|h| h.starts_with("Basic")));
 
     let bad = support::http::request(
         "GET",
         &reg.url("/v2/"),
-        &[("Authorization", &support::http::basic_auth("testuser", "wrong"))],
+        &[(
+            "Authorization",
+            &support::http::basic_auth("testuser", "wrong"),
+        )],
         None,
     );
     assert_eq!(bad.status, 401);
@@ -201,7 +252,11 @@ fn auth_registry_refuses_anonymous_and_accepts_testuser() {
     reg.get("/v2/").expect_status(200, "GET /v2/ as testuser");
     let repo = unique_repo("private");
     let img = images::push_busybox(reg, &repo, "latest");
-    assert_eq!(reg.manifest(&repo, "latest").header("Docker-Content-Digest"), Some(img.manifest_digest.as_str()));
+    assert_eq!(
+        reg.manifest(&repo, "latest")
+            .header("Docker-Content-Digest"),
+        Some(img.manifest_digest.as_str())
+    );
 }
 
 #[test]
@@ -214,8 +269,14 @@ fn berth_binary_runs_with_an_isolated_store() {
 
 #[test]
 fn mountinfo_octal_escapes_are_decoded() {
-    assert_eq!(support::berth::unescape_mountinfo(r"/tmp/a\040b\134c"), r"/tmp/a b\c");
-    assert_eq!(support::berth::unescape_mountinfo(r"/plain\09"), r"/plain\09");
+    assert_eq!(
+        support::berth::unescape_mountinfo(r"/tmp/a\040b\134c"),
+        r"/tmp/a b\c"
+    );
+    assert_eq!(
+        support::berth::unescape_mountinfo(r"/plain\09"),
+        r"/plain\09"
+    );
 }
 
 /// A test that dies with a mount in its store must not leak it.

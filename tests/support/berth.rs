@@ -55,11 +55,20 @@ impl TestBerth {
         // test's `login` out of the user's config.
         let env = vec![
             ("DOCKER_CONFIG".into(), Some(config.join("docker").into())),
-            ("REGISTRY_AUTH_FILE".into(), Some(config.join("auth.json").into())),
+            (
+                "REGISTRY_AUTH_FILE".into(),
+                Some(config.join("auth.json").into()),
+            ),
             ("XDG_CONFIG_HOME".into(), Some(config.clone().into())),
             ("NO_COLOR".into(), Some("1".into())),
         ];
-        TestBerth { root, runroot, config, env, dir }
+        TestBerth {
+            root,
+            runroot,
+            config,
+            env,
+            dir,
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -78,7 +87,8 @@ impl TestBerth {
     /// A scratch directory for the test's own files (contexts, volumes...).
     pub fn scratch(&self, name: &str) -> PathBuf {
         let p = self.dir.path().join("scratch").join(name);
-        std::fs::create_dir_all(&p).unwrap_or_else(|e| panic!("cannot create {}: {e}", p.display()));
+        std::fs::create_dir_all(&p)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", p.display()));
         p
     }
 
@@ -94,7 +104,10 @@ impl TestBerth {
     /// for tests that need to spawn and interact (signals, detached runs).
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BERTH);
-        c.arg("--root").arg(&self.root).arg("--runroot").arg(&self.runroot);
+        c.arg("--root")
+            .arg(&self.root)
+            .arg("--runroot")
+            .arg(&self.runroot);
         c.args(args);
         for (k, v) in &self.env {
             match v {
@@ -123,7 +136,11 @@ impl TestBerth {
     fn run(&self, args: &[&str], input: Option<&[u8]>, limit: Duration) -> Output {
         let mut command = self.command(args);
         command
-            .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command
@@ -173,7 +190,11 @@ impl Drop for TestBerth {
     /// dir impossible to remove; detach them (deepest first) and let
     /// `TempDir` delete the rest.
     fn drop(&mut self) {
-        let base = self.root.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = self
+            .root
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let mut mounts = mounts_under(&base);
         mounts.sort_by_key(|m| std::cmp::Reverse(m.components().count()));
         for m in mounts {
@@ -218,7 +239,9 @@ pub fn unescape_mountinfo(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let octal = b.get(i + 1..i + 4).filter(|d| b[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)));
+        let octal = b
+            .get(i + 1..i + 4)
+            .filter(|d| b[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)));
         match octal {
             Some(d) => {
                 out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
@@ -238,7 +261,11 @@ fn lazy_unmount(path: &Path) -> std::io::Result<()> {
     let c = std::ffi::CString::new(path.as_os_str().as_bytes())?;
     // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
     let rc = unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 /// What one berth command did. The assertion helpers panic with the whole

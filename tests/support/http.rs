@@ -27,14 +27,23 @@ impl Response {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("response ({}) is not JSON: {e}: {}", self.status, self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response ({}) is not JSON: {e}: {}",
+                self.status,
+                self.text()
+            )
+        })
     }
 
     #[track_caller]
     pub fn expect_status(&self, want: u16, what: &str) -> &Self {
         if self.status != want {
-            panic!("{what}: expected HTTP {want}, got {}: {}", self.status, self.text());
+            panic!(
+                "{what}: expected HTTP {want}, got {}: {}",
+                self.status,
+                self.text()
+            );
         }
         self
     }
@@ -80,7 +89,12 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&
     let headers = resp
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let status = resp.status().as_u16();
     let body = if method == "HEAD" {
@@ -92,5 +106,9 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&
             .read_to_vec()
             .unwrap_or_else(|e| panic!("reading the body of {method} {url}: {e}"))
     };
-    Response { status, headers, body }
+    Response {
+        status,
+        headers,
+        body,
+    }
 }

@@ -64,8 +64,12 @@ impl ManifestKind {
             (ManifestKind::Oci, Compression::None) => "application/vnd.oci.image.layer.v1.tar",
             (ManifestKind::Oci, Compression::Gzip) => "application/vnd.oci.image.layer.v1.tar+gzip",
             (ManifestKind::Oci, Compression::Zstd) => "application/vnd.oci.image.layer.v1.tar+zstd",
-            (ManifestKind::Docker, Compression::None) => "application/vnd.docker.image.rootfs.diff.tar",
-            (ManifestKind::Docker, Compression::Gzip) => "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            (ManifestKind::Docker, Compression::None) => {
+                "application/vnd.docker.image.rootfs.diff.tar"
+            }
+            (ManifestKind::Docker, Compression::Gzip) => {
+                "application/vnd.docker.image.rootfs.diff.tar.gzip"
+            }
             (ManifestKind::Docker, Compression::Zstd) => {
                 panic!("docker schema 2 has no zstd layer type; use ManifestKind::Oci")
             }
@@ -85,8 +89,15 @@ impl Platform {
     pub fn parse(s: &str) -> Platform {
         let mut parts = s.split('/');
         let os = parts.next().unwrap_or("linux").to_string();
-        let architecture = parts.next().unwrap_or_else(|| panic!("platform {s:?} lacks an architecture")).to_string();
-        Platform { os, architecture, variant: parts.next().map(String::from) }
+        let architecture = parts
+            .next()
+            .unwrap_or_else(|| panic!("platform {s:?} lacks an architecture"))
+            .to_string();
+        Platform {
+            os,
+            architecture,
+            variant: parts.next().map(String::from),
+        }
     }
 
     fn json(&self) -> Value {
@@ -135,7 +146,10 @@ impl ImageBuilder {
 
     pub fn busybox_with(compression: Compression) -> Self {
         let mut b = Self::empty();
-        b.layers.push((busybox_layer(compression), "ADD busybox-static rootfs /".into()));
+        b.layers.push((
+            busybox_layer(compression),
+            "ADD busybox-static rootfs /".into(),
+        ));
         b.cmd(&["sh"])
     }
 
@@ -144,8 +158,16 @@ impl ImageBuilder {
         self.layer_with(layer, Compression::Gzip, created_by)
     }
 
-    pub fn layer_with(mut self, layer: &LayerBuilder, compression: Compression, created_by: &str) -> Self {
-        self.layers.push((Arc::new(LayerBlob::new(&layer.tar(), compression)), created_by.into()));
+    pub fn layer_with(
+        mut self,
+        layer: &LayerBuilder,
+        compression: Compression,
+        created_by: &str,
+    ) -> Self {
+        self.layers.push((
+            Arc::new(LayerBlob::new(&layer.tar(), compression)),
+            created_by.into(),
+        ));
         self
     }
 
@@ -330,15 +352,31 @@ pub fn push_built(reg: &Registry, repo: &str, image: &BuiltImage, tag: &str) {
     for l in &image.layers {
         push_blob(reg, repo, &l.digest, &l.bytes);
     }
-    push_manifest(reg, repo, tag, image.manifest_media_type, &image.manifest, &image.manifest_digest);
+    push_manifest(
+        reg,
+        repo,
+        tag,
+        image.manifest_media_type,
+        &image.manifest,
+        &image.manifest_digest,
+    );
 }
 
 /// Monolithic upload: `POST .../blobs/uploads/`, then `PUT <Location>&digest=`.
 pub fn push_blob(reg: &Registry, repo: &str, digest: &str, bytes: &[u8]) {
-    if reg.request("HEAD", &format!("/v2/{repo}/blobs/{digest}"), &[], None).status == 200 {
+    if reg
+        .request("HEAD", &format!("/v2/{repo}/blobs/{digest}"), &[], None)
+        .status
+        == 200
+    {
         return;
     }
-    let started = reg.request("POST", &format!("/v2/{repo}/blobs/uploads/"), &[], Some(&[]));
+    let started = reg.request(
+        "POST",
+        &format!("/v2/{repo}/blobs/uploads/"),
+        &[],
+        Some(&[]),
+    );
     started.expect_status(202, &format!("starting the upload of {digest} to {repo}"));
     let location = started
         .header("Location")
@@ -354,7 +392,14 @@ pub fn push_blob(reg: &Registry, repo: &str, digest: &str, bytes: &[u8]) {
     done.expect_status(201, &format!("uploading {digest} to {repo}"));
 }
 
-pub fn push_manifest(reg: &Registry, repo: &str, reference: &str, media_type: &str, body: &[u8], digest: &str) {
+pub fn push_manifest(
+    reg: &Registry,
+    repo: &str,
+    reference: &str,
+    media_type: &str,
+    body: &[u8],
+    digest: &str,
+) {
     let resp = reg.request(
         "PUT",
         &format!("/v2/{repo}/manifests/{reference}"),
@@ -363,7 +408,10 @@ pub fn push_manifest(reg: &Registry, repo: &str, reference: &str, media_type: &s
     );
     resp.expect_status(201, &format!("pushing the manifest {repo}:{reference}"));
     if let Some(got) = resp.header("Docker-Content-Digest") {
-        assert_eq!(got, digest, "the registry stored {repo}:{reference} under another digest");
+        assert_eq!(
+            got, digest,
+            "the registry stored {repo}:{reference} under another digest"
+        );
     }
 }
 
@@ -421,8 +469,15 @@ pub const INDEX_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/
 pub fn push_index(reg: &Registry, repo: &str, tag: &str, kind: ManifestKind) -> PushedIndex {
     let mut built = Vec::new();
     for p in INDEX_PLATFORMS {
-        let marker = LayerBuilder::new().dir("etc", 0o755).file("etc/platform", format!("{p}\n"), 0o644);
-        let image = ImageBuilder::busybox().kind(kind).platform(p).layer(&marker, "ADD platform marker").build();
+        let marker =
+            LayerBuilder::new()
+                .dir("etc", 0o755)
+                .file("etc/platform", format!("{p}\n"), 0o644);
+        let image = ImageBuilder::busybox()
+            .kind(kind)
+            .platform(p)
+            .layer(&marker, "ADD platform marker")
+            .build();
         push_built(reg, repo, &image, &image.manifest_digest);
         built.push(image);
     }
@@ -462,8 +517,13 @@ pub struct CorruptImage {
 /// filesystem storage (distribution's `blobs/sha256/<2>/<hex>/data`).
 pub fn push_corrupt(reg: &Registry, repo: &str, tag: &str) -> CorruptImage {
     let unique = format!("{repo}:{tag}:{}\n", std::process::id());
-    let layer = LayerBuilder::new().dir("etc", 0o755).file("etc/corrupt-marker", unique.repeat(64), 0o644);
-    let image = ImageBuilder::busybox().layer(&layer, "ADD marker").push(reg, repo, tag);
+    let layer =
+        LayerBuilder::new()
+            .dir("etc", 0o755)
+            .file("etc/corrupt-marker", unique.repeat(64), 0o644);
+    let image = ImageBuilder::busybox()
+        .layer(&layer, "ADD marker")
+        .push(reg, repo, tag);
     let digest = image.layer_digests.last().cloned().unwrap_or_default();
     let hex = digest.trim_start_matches("sha256:");
     let data = reg
@@ -472,11 +532,16 @@ pub fn push_corrupt(reg: &Registry, repo: &str, tag: &str) -> CorruptImage {
         .join(&hex[..2])
         .join(hex)
         .join("data");
-    let mut bytes = std::fs::read(&data).unwrap_or_else(|e| panic!("cannot read the stored blob {}: {e}", data.display()));
-    let middle = bytes.len() / 2;
-    for b in &mut bytes[middle..(middle + 16).min(bytes.len())] {
+    let mut bytes = std::fs::read(&data)
+        .unwrap_or_else(|e| panic!("cannot read the stored blob {}: {e}", data.display()));
+    let (middle, len) = (bytes.len() / 2, bytes.len());
+    for b in &mut bytes[middle..(middle + 16).min(len)] {
         *b ^= 0xff;
     }
-    std::fs::write(&data, &bytes).unwrap_or_else(|e| panic!("cannot corrupt {}: {e}", data.display()));
-    CorruptImage { image, corrupt_layer: digest }
+    std::fs::write(&data, &bytes)
+        .unwrap_or_else(|e| panic!("cannot corrupt {}: {e}", data.display()));
+    CorruptImage {
+        image,
+        corrupt_layer: digest,
+    }
 }

@@ -47,7 +47,9 @@ pub fn ensure(packages: &[&Package]) {
     }
     let manual = format!("apt-get install -y {}", missing.join(" "));
     if !is_root() {
-        panic!("the tests need {missing:?} and cannot install them without root; run: sudo {manual}");
+        panic!(
+            "the tests need {missing:?} and cannot install them without root; run: sudo {manual}"
+        );
     }
     if apt_install(&missing) {
         return;

@@ -21,10 +21,27 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 #[derive(Clone, Debug)]
 enum Entry {
-    Dir { path: String, mode: u32, uid: u64, gid: u64 },
-    File { path: String, data: Vec<u8>, mode: u32, uid: u64, gid: u64 },
-    Symlink { path: String, target: String },
-    Hardlink { path: String, target: String },
+    Dir {
+        path: String,
+        mode: u32,
+        uid: u64,
+        gid: u64,
+    },
+    File {
+        path: String,
+        data: Vec<u8>,
+        mode: u32,
+        uid: u64,
+        gid: u64,
+    },
+    Symlink {
+        path: String,
+        target: String,
+    },
+    Hardlink {
+        path: String,
+        target: String,
+    },
 }
 
 /// The contents of one layer, in tar order. Paths are relative to the
@@ -48,7 +65,12 @@ impl LayerBuilder {
     }
 
     pub fn dir_owned(mut self, path: &str, mode: u32, uid: u64, gid: u64) -> Self {
-        self.entries.push(Entry::Dir { path: rel(path), mode, uid, gid });
+        self.entries.push(Entry::Dir {
+            path: rel(path),
+            mode,
+            uid,
+            gid,
+        });
         self
     }
 
@@ -56,21 +78,40 @@ impl LayerBuilder {
         self.file_owned(path, data, mode, 0, 0)
     }
 
-    pub fn file_owned(mut self, path: &str, data: impl Into<Vec<u8>>, mode: u32, uid: u64, gid: u64) -> Self {
-        self.entries.push(Entry::File { path: rel(path), data: data.into(), mode, uid, gid });
+    pub fn file_owned(
+        mut self,
+        path: &str,
+        data: impl Into<Vec<u8>>,
+        mode: u32,
+        uid: u64,
+        gid: u64,
+    ) -> Self {
+        self.entries.push(Entry::File {
+            path: rel(path),
+            data: data.into(),
+            mode,
+            uid,
+            gid,
+        });
         self
     }
 
     /// `path` → `target`, stored verbatim (relative or absolute).
     pub fn symlink(mut self, path: &str, target: &str) -> Self {
-        self.entries.push(Entry::Symlink { path: rel(path), target: target.to_string() });
+        self.entries.push(Entry::Symlink {
+            path: rel(path),
+            target: target.to_string(),
+        });
         self
     }
 
     /// A hard link to `target`, an earlier path in the same layer (tar
     /// stores it relative to the root, as docker does).
     pub fn hardlink(mut self, path: &str, target: &str) -> Self {
-        self.entries.push(Entry::Hardlink { path: rel(path), target: rel(target) });
+        self.entries.push(Entry::Hardlink {
+            path: rel(path),
+            target: rel(target),
+        });
         self
     }
 
@@ -86,16 +127,22 @@ impl LayerBuilder {
 
     /// Hides everything the layers below have in `dir` (`.wh..wh..opq`).
     pub fn opaque(self, dir: &str) -> Self {
-        self.file(&format!("{}/.wh..wh..opq", rel(dir).trim_end_matches('/')), Vec::new(), 0o644)
+        self.file(
+            &format!("{}/.wh..wh..opq", rel(dir).trim_end_matches('/')),
+            Vec::new(),
+            0o644,
+        )
     }
 
     /// The uncompressed tar.
     pub fn tar(&self) -> Vec<u8> {
         let mut b = tar::Builder::new(Vec::new());
         for e in &self.entries {
-            append(&mut b, e).unwrap_or_else(|err| panic!("cannot add {e:?} to a test layer: {err}"));
+            append(&mut b, e)
+                .unwrap_or_else(|err| panic!("cannot add {e:?} to a test layer: {err}"));
         }
-        b.into_inner().unwrap_or_else(|e| panic!("cannot finish a test layer: {e}"))
+        b.into_inner()
+            .unwrap_or_else(|e| panic!("cannot finish a test layer: {e}"))
     }
 }
 
@@ -112,12 +159,33 @@ fn header(kind: tar::EntryType, mode: u32, uid: u64, gid: u64, size: u64) -> tar
 
 fn append(b: &mut tar::Builder<Vec<u8>>, e: &Entry) -> std::io::Result<()> {
     match e {
-        Entry::Dir { path, mode, uid, gid } => {
+        Entry::Dir {
+            path,
+            mode,
+            uid,
+            gid,
+        } => {
             let mut h = header(tar::EntryType::Directory, *mode, *uid, *gid, 0);
-            b.append_data(&mut h, format!("{}/", path.trim_end_matches('/')), std::io::empty())
+            b.append_data(
+                &mut h,
+                format!("{}/", path.trim_end_matches('/')),
+                std::io::empty(),
+            )
         }
-        Entry::File { path, data, mode, uid, gid } => {
-            let mut h = header(tar::EntryType::Regular, *mode, *uid, *gid, data.len() as u64);
+        Entry::File {
+            path,
+            data,
+            mode,
+            uid,
+            gid,
+        } => {
+            let mut h = header(
+                tar::EntryType::Regular,
+                *mode,
+                *uid,
+                *gid,
+                data.len() as u64,
+            );
             b.append_data(&mut h, path, data.as_slice())
         }
         Entry::Symlink { path, target } => {
@@ -166,7 +234,12 @@ pub struct LayerBlob {
 impl LayerBlob {
     pub fn new(tar: &[u8], compression: Compression) -> LayerBlob {
         let bytes = compress(tar, compression);
-        LayerBlob { digest: sha256(&bytes), diff_id: sha256(tar), bytes, compression }
+        LayerBlob {
+            digest: sha256(&bytes),
+            diff_id: sha256(tar),
+            bytes,
+            compression,
+        }
     }
 }
 
@@ -188,7 +261,8 @@ pub fn busybox_layer(compression: Compression) -> Arc<LayerBlob> {
 
 /// Applets the tests rely on, linked even if `--list-full` lacks them.
 const REQUIRED_APPLETS: &[&str] = &[
-    "sh", "echo", "ls", "cat", "true", "false", "sleep", "wget", "httpd", "env", "id", "ps", "kill", "hostname",
+    "sh", "echo", "ls", "cat", "true", "false", "sleep", "wget", "httpd", "env", "id", "ps",
+    "kill", "hostname",
 ];
 
 /// A minimal Linux root: the host's static busybox as `/bin/busybox`, one
@@ -197,7 +271,12 @@ const REQUIRED_APPLETS: &[&str] = &[
 pub fn busybox_rootfs() -> LayerBuilder {
     install::ensure(&[&install::BUSYBOX_STATIC]);
     let host = Path::new(install::BUSYBOX_STATIC.provides);
-    let binary = std::fs::read(host).unwrap_or_else(|e| panic!("cannot read {}: {e}; apt-get install busybox-static", host.display()));
+    let binary = std::fs::read(host).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; apt-get install busybox-static",
+            host.display()
+        )
+    });
 
     let mut l = LayerBuilder::new();
     for (dir, mode) in [
@@ -228,8 +307,16 @@ pub fn busybox_rootfs() -> LayerBuilder {
              tester:x:1000:1000:tester:/home/tester:/bin/sh\n",
             0o644,
         )
-        .file("etc/group", "root:x:0:\nnobody:x:65534:\ntester:x:1000:\n", 0o644)
-        .file("etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0o644);
+        .file(
+            "etc/group",
+            "root:x:0:\nnobody:x:65534:\ntester:x:1000:\n",
+            0o644,
+        )
+        .file(
+            "etc/hosts",
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+            0o644,
+        );
 
     let mut applets = applet_paths(host);
     for name in REQUIRED_APPLETS {
@@ -262,7 +349,8 @@ fn applet_paths(busybox: &Path) -> Vec<String> {
         .map(|l| l.trim().trim_start_matches('/').to_string())
         .filter(|p| {
             ["bin/", "sbin/", "usr/bin/", "usr/sbin/"].iter().any(|d| {
-                p.strip_prefix(d).is_some_and(|name| !name.is_empty() && !name.contains('/'))
+                p.strip_prefix(d)
+                    .is_some_and(|name| !name.is_empty() && !name.contains('/'))
             }) && p != "bin/busybox"
         })
         .collect();

@@ -14,7 +14,7 @@
 //! message says what was being attempted and what to install or check.
 
 // Each test binary compiles this module and uses only part of it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod berth;
 pub mod http;

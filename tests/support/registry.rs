@@ -20,7 +20,12 @@ pub const TEST_PASSWORD: &str = "testpass";
 /// accepts. Made once with Python's `crypt.crypt("testpass",
 /// crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32))`, so the tests need
 /// neither apache2-utils nor a bcrypt crate.
-const TEST_HTPASSWD: &str = "testuser:$2b$05$gfd6OaA0bT2dYBmeH53azOTKdGmuAbplBNVSAtHT7gZic7SgMl/xW\n";
+const TEST_HTPASSWD: &str =
+    "testuser:$2b$05$gfd6OaA0bT2dYBmeH53azOTKdGmuAbplBNVSAtHT7gZic7SgMl/xW\n";
+
+const ORPHAN_PREFIX: &str = "berth-test-registry-";
+/// Holds the pid of the test binary that owns a registry dir.
+const OWNER_FILE: &str = "owner.pid";
 
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -85,7 +90,13 @@ impl Registry {
     /// A request with the registry's credentials (if any) attached.
     /// `path_or_url` may be a path (`/v2/...`) or an absolute URL, as upload
     /// `Location` headers are.
-    pub fn request(&self, method: &str, path_or_url: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Response {
+    pub fn request(
+        &self,
+        method: &str,
+        path_or_url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Response {
         let url = if path_or_url.starts_with("http") {
             path_or_url.to_string()
         } else {
@@ -111,7 +122,12 @@ impl Registry {
     /// GET a manifest (tag or digest), accepting every manifest type.
     pub fn manifest(&self, repo: &str, reference: &str) -> Response {
         let accept = MANIFEST_TYPES.join(", ");
-        self.request("GET", &format!("/v2/{repo}/manifests/{reference}"), &[("Accept", &accept)], None)
+        self.request(
+            "GET",
+            &format!("/v2/{repo}/manifests/{reference}"),
+            &[("Accept", &accept)],
+            None,
+        )
     }
 
     pub fn blob(&self, repo: &str, digest: &str) -> Response {
@@ -127,7 +143,11 @@ impl Registry {
         resp.expect_status(200, "listing tags");
         let mut tags: Vec<String> = resp.json()["tags"]
             .as_array()
-            .map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         tags.sort();
         tags
@@ -135,11 +155,13 @@ impl Registry {
 
     fn start(auth: bool) -> Registry {
         install::ensure(&[&install::DOCKER_REGISTRY, &install::BUSYBOX_STATIC]);
+        remove_orphans();
         let dir = tempfile::Builder::new()
-            .prefix("berth-test-registry-")
+            .prefix(ORPHAN_PREFIX)
             .tempdir()
             .unwrap_or_else(|e| panic!("cannot create the registry's temp dir: {e}"))
             .keep();
+        write(&dir.join(OWNER_FILE), &std::process::id().to_string());
         // A port picked by bind(:0) can be taken again before the registry
         // binds it; retry with a fresh one when that happens.
         let mut last_error = String::new();
@@ -148,7 +170,12 @@ impl Registry {
             let config = write_config(&dir, port, auth);
             let pid = spawn(&config, &dir.join("registry.log"));
             register_cleanup(pid, &dir);
-            let reg = Registry { addr: format!("127.0.0.1:{port}"), dir: dir.clone(), pid, auth };
+            let reg = Registry {
+                addr: format!("127.0.0.1:{port}"),
+                dir: dir.clone(),
+                pid,
+                auth,
+            };
             match reg.wait_ready() {
                 Ok(()) => return reg,
                 Err(e) if e.contains("address already in use") => last_error = e,
@@ -164,17 +191,26 @@ impl Registry {
         let started = Instant::now();
         let url = self.url("/v2/");
         let auth = self.credentials().map(|(u, p)| http::basic_auth(u, p));
-        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+        let headers: Vec<(&str, &str)> =
+            auth.iter().map(|a| ("Authorization", a.as_str())).collect();
         let log = self.dir.join("registry.log");
         loop {
             if let Some(status) = probe(&url, &headers) {
                 if status == 200 {
                     return Ok(());
                 }
-                return Err(format!("docker-registry at {url} answered {status} instead of 200; log {}:\n{}", log.display(), read_log(&log)));
+                return Err(format!(
+                    "docker-registry at {url} answered {status} instead of 200; log {}:\n{}",
+                    log.display(),
+                    read_log(&log)
+                ));
             }
             if !alive(self.pid) {
-                return Err(format!("docker-registry exited during startup; log {}:\n{}", log.display(), read_log(&log)));
+                return Err(format!(
+                    "docker-registry exited during startup; log {}:\n{}",
+                    log.display(),
+                    read_log(&log)
+                ));
             }
             if started.elapsed() > READY_TIMEOUT {
                 return Err(format!(
@@ -184,6 +220,35 @@ impl Registry {
                 ));
             }
             thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A test binary killed outright (SIGKILL, a CI timeout) takes its
+/// registry with it (PDEATHSIG) but cannot run its atexit hook; remove the
+/// storage such binaries left behind.
+fn remove_orphans() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(ORPHAN_PREFIX)
+        {
+            continue;
+        }
+        let owner = std::fs::read_to_string(entry.path().join(OWNER_FILE))
+            .ok()
+            .and_then(|s| s.trim().parse::<libc::pid_t>().ok());
+        // SAFETY: kill with signal 0 only checks that the pid exists.
+        let dead = owner.is_some_and(|pid| {
+            let rc = unsafe { libc::kill(pid, 0) };
+            rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+        });
+        if dead {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
@@ -239,7 +304,8 @@ fn write_config(dir: &Path, port: u16, auth: bool) -> PathBuf {
 }
 
 fn write(path: &Path, contents: &str) {
-    std::fs::write(path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    std::fs::write(path, contents)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 /// Starts the registry from a thread that lives as long as the process:
@@ -269,7 +335,9 @@ fn spawn_here(config: &Path, log: &Path) -> std::io::Result<u32> {
     let log_file = std::fs::File::create(log)?;
     let mut cmd = Command::new(install::DOCKER_REGISTRY.provides);
     cmd.arg("serve").arg(config);
-    cmd.stdin(Stdio::null()).stdout(log_file.try_clone()?).stderr(log_file);
+    cmd.stdin(Stdio::null())
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file);
     // REGISTRY_* variables override the config file; keep the host's out.
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("REGISTRY_") {
@@ -282,7 +350,14 @@ fn spawn_here(config: &Path, log: &Path) -> std::io::Result<u32> {
     // async-signal-safe functions (prctl, getppid, _exit).
     unsafe {
         cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+            {
                 return Err(std::io::Error::last_os_error());
             }
             // The test binary may have died between fork and prctl.
@@ -319,7 +394,9 @@ fn register_cleanup(pid: u32, dir: &Path) {
 /// Runs at process exit: kill and reap every registry, remove its storage.
 extern "C" fn cleanup() {
     // try_lock: a thread stopped while holding the lock must not hang exit.
-    let Ok(started) = STARTED.try_lock() else { return };
+    let Ok(started) = STARTED.try_lock() else {
+        return;
+    };
     for (pid, dir) in started.iter() {
         // SAFETY: signalling and reaping our own child by pid.
         unsafe {
