@@ -44,7 +44,7 @@ test_log=$(mktemp)
 trap 'rm -f "$test_log"' EXIT
 run_tests() { cargo test 2>&1 | tee "$test_log"; }
 
-step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo fmt --check" cargo fmt --all -- --check --color never
 step "cargo clippy" cargo clippy --all-targets -- -D warnings
 step "cargo test" run_tests
 
