@@ -11,15 +11,11 @@
 //! writer takes images then layers, so a commit and a removal never
 //! interleave; long work happens in staging before either is taken.
 
-<<<<<<< HEAD
 pub mod atomic;
 pub mod check;
 pub mod compression;
 pub mod digest;
 pub mod error;
-=======
-pub mod compression;
->>>>>>> wip/extract
 pub mod extract;
 pub mod images;
 pub mod lock;
