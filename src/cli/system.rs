@@ -227,6 +227,9 @@ pub fn check(settings: &Settings, args: &CheckArgs) -> CliResult {
     for p in &report.problems {
         println!("problem: {p}");
     }
+    for c in &report.cleaned {
+        println!("cleaned: {c}");
+    }
     if !args.repair && !report.is_clean() {
         return Err(CliError::msg(format!(
             "the store has {} problem(s); run `berth system check --repair` to repair them",

@@ -20,6 +20,8 @@ pub struct CheckReport {
     pub problems: Vec<String>,
     /// What was repaired (or, without `repair`, would be).
     pub repaired: Vec<String>,
+    /// Leftovers of dead processes that were removed; not inconsistencies.
+    pub cleaned: Vec<String>,
 }
 
 impl CheckReport {
@@ -38,26 +40,13 @@ impl Store {
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
         let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
 
-        // Leftovers of processes that died mid-work.
-        if repair {
-            for dir in sweep_dead(&self.staging_root()) {
-                report
-                    .repaired
-                    .push(format!("removed leftover staging directory {}", dir.display()));
-            }
-        } else if let Ok(entries) = fs::read_dir(self.staging_root()) {
-            for e in entries.flatten() {
-                let p = e.path();
-                let lock = p.with_extension("lock");
-                let dead = p.is_dir()
-                    && (!lock.exists()
-                        || matches!(super::lock::try_exclusive(&lock), Ok(Some(_))));
-                if dead {
-                    report
-                        .problems
-                        .push(format!("leftover staging directory {}", p.display()));
-                }
-            }
+        // Staging left by processes that died mid-work (Ctrl-C, kill -9) is
+        // invisible to every reader and safe to delete at any time, so it is
+        // cleaned up here whether or not repair was asked for.
+        for dir in sweep_dead(&self.staging_root()) {
+            report
+                .cleaned
+                .push(format!("removed leftover staging directory {}", dir.display()));
         }
 
         // Layers: records without content are dropped; content without a record is removed.

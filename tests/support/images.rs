@@ -171,6 +171,15 @@ impl ImageBuilder {
         self
     }
 
+    /// Adds a layer from raw tar bytes, which may be malformed or hostile on purpose.
+    pub fn raw_layer(mut self, tar: &[u8], compression: Compression, created_by: &str) -> Self {
+        self.layers.push((
+            Arc::new(LayerBlob::new(tar, compression)),
+            created_by.into(),
+        ));
+        self
+    }
+
     pub fn kind(mut self, kind: ManifestKind) -> Self {
         self.kind = kind;
         self
