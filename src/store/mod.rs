@@ -11,6 +11,7 @@
 //! writer takes images then layers, so a commit and a removal never
 //! interleave; long work happens in staging before either is taken.
 
+pub mod archive;
 pub mod atomic;
 pub mod check;
 pub mod compression;
@@ -18,6 +19,7 @@ pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod images;
+pub mod import;
 pub mod lock;
 pub mod records;
 pub mod staging;
