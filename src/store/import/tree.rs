@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 const CHUNK: usize = 256 * 1024;
@@ -100,21 +100,21 @@ pub fn write_tree(root: &Path, out: impl Write) -> io::Result<()> {
     let mut tar = tar::Builder::new(out);
     tar.follow_symlinks(false);
     let mut links = HashMap::new();
-    walk(&mut tar, root, "", &mut links)?;
+    walk(&mut tar, root, Path::new(""), &mut links)?;
     tar.into_inner()?.flush()
 }
 
 fn walk<W: Write>(
     tar: &mut tar::Builder<W>,
     dir: &Path,
-    prefix: &str,
-    links: &mut HashMap<(u64, u64), String>,
+    prefix: &Path,
+    links: &mut HashMap<(u64, u64), PathBuf>,
 ) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let name = prefix.join(entry.file_name());
         let meta = fs::symlink_metadata(&path)?;
         let ft = meta.file_type();
         let mut h = tar::Header::new_gnu();
@@ -123,8 +123,8 @@ fn walk<W: Write>(
         h.set_mode(meta.mode() & 0o7777);
         h.set_size(0);
         if ft.is_dir() {
-            tar.append_data(&mut h, format!("{name}/"), io::empty())?;
-            walk(tar, &path, &format!("{name}/"), links)?;
+            tar.append_data(&mut h, &name, io::empty())?;
+            walk(tar, &path, &name, links)?;
         } else if ft.is_symlink() {
             let target = fs::read_link(&path)?;
             tar.append_link(&mut h, &name, target)?;
