@@ -318,21 +318,26 @@ fn resolve_manifests(
         )));
     }
     let index: Index = parse_json(&bytes, &what)?;
-    let (os, arch) = ("linux", host_arch());
-    let chosen: Vec<&Descriptor> = index
-        .manifests
-        .iter()
-        .filter(|d| {
-            d.platform
-                .as_ref()
-                .is_some_and(|p| p.os == os && p.architecture == arch)
-        })
-        .take(1)
-        .collect();
-    let chosen = if chosen.is_empty() && index.manifests.iter().all(|d| d.platform.is_none()) {
+    let arch = host_arch();
+    let is_host = |d: &&Descriptor| {
+        d.platform
+            .as_ref()
+            .is_some_and(|p| p.os == "linux" && p.architecture == arch)
+    };
+    // Attestations and the like are listed with platform unknown/unknown.
+    let is_image = |d: &&Descriptor| d.platform.as_ref().is_none_or(|p| p.os != "unknown");
+    let chosen: Vec<&Descriptor> = if let Some(d) = index.manifests.iter().find(is_host) {
+        vec![d]
+    } else if index.manifests.iter().all(|d| d.platform.is_none()) {
         index.manifests.iter().collect()
     } else {
-        chosen
+        // docker loads a foreign image as it is when it is the only one.
+        let images: Vec<&Descriptor> = index.manifests.iter().filter(is_image).collect();
+        if images.len() == 1 {
+            images
+        } else {
+            vec![]
+        }
     };
     if chosen.is_empty() {
         return Err(StoreError::Invalid(format!(

@@ -27,7 +27,21 @@ pub fn save(
     format: ArchiveFormat,
     out: impl Write,
 ) -> Result<()> {
-    let plan = plan(store, images, format)?;
+    // The same image named twice (`save busybox busybox:latest`) is one entry.
+    let mut merged: Vec<(ImageRecord, Vec<String>)> = Vec::new();
+    for (rec, names) in images {
+        match merged.iter_mut().find(|(r, _)| r.id == rec.id) {
+            Some((_, known)) => {
+                for n in names {
+                    if !known.contains(n) {
+                        known.push(n.clone());
+                    }
+                }
+            }
+            None => merged.push((rec.clone(), names.clone())),
+        }
+    }
+    let plan = plan(store, &merged, format)?;
     let mut tar = tar::Builder::new(BufWriter::with_capacity(1 << 20, out));
     let write_err = |e: io::Error| StoreError::Io {
         op: "write",

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, Read};
-use std::path::PathBuf;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 
 use crate::store::digest::{Digest, HashingWriter};
 use crate::store::error::{IoContext, Result, StoreError};
@@ -60,7 +60,13 @@ impl Spool {
             let name = clean_path(&raw)?;
             let kind = entry.header().entry_type();
             match kind {
-                tar::EntryType::Directory => {}
+                // Directories need no spooling; extension headers the tar
+                // reader did not fold into an entry carry nothing we use.
+                tar::EntryType::Directory
+                | tar::EntryType::XGlobalHeader
+                | tar::EntryType::XHeader
+                | tar::EntryType::GNULongName
+                | tar::EntryType::GNULongLink => {}
                 tar::EntryType::Regular | tar::EntryType::Continuous => {
                     count += 1;
                     let file =
@@ -89,16 +95,11 @@ impl Spool {
         Ok(spool)
     }
 
-    fn store_file(
-        &self,
-        name: &str,
-        entry: &mut impl Read,
-        tmp: &std::path::Path,
-    ) -> Result<SpooledFile> {
+    fn store_file(&self, name: &str, entry: &mut impl Read, tmp: &Path) -> Result<SpooledFile> {
         if let Some(hex) = name.strip_prefix("blobs/sha256/") {
             if let Ok(d) = Digest::from_hex(hex) {
                 let mut w = self.staging.blob_writer(&d, None)?;
-                io::copy(entry, &mut w).map_err(|e| archive_read_error(name, e))?;
+                copy_entry(name, self.staging.dir(), entry, &mut w)?;
                 let size = w.finish()?;
                 return Ok(SpooledFile {
                     path: self.staging.blob_path(&d),
@@ -109,7 +110,7 @@ impl Spool {
         }
         let file = File::create(tmp).ctx("create", tmp)?;
         let mut w = HashingWriter::new(io::BufWriter::with_capacity(256 * 1024, file));
-        io::copy(entry, &mut w).map_err(|e| archive_read_error(name, e))?;
+        copy_entry(name, tmp, entry, &mut w)?;
         let (buf, digest, size) = w.finish();
         buf.into_inner()
             .map_err(|e| e.into_error())
@@ -175,12 +176,23 @@ impl Spool {
     }
 }
 
-fn archive_read_error(name: &str, e: io::Error) -> StoreError {
-    if e.kind() == io::ErrorKind::InvalidData {
-        // The blob writer's size and digest checks surface here.
-        return StoreError::Invalid(format!("archive entry {name}: {e}"));
+/// Copies one entry to disk, telling the archive's faults (truncated,
+/// corrupt: `Invalid`) from the disk's (full: `Io`, so the CLI can say so).
+fn copy_entry(name: &str, dest: &Path, r: &mut impl Read, w: &mut impl Write) -> Result<()> {
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(StoreError::Invalid(format!(
+                    "reading archive entry {name}: {e}; the archive is truncated or corrupt"
+                )))
+            }
+        };
+        w.write_all(&buf[..n]).ctx("write", dest)?;
     }
-    StoreError::Invalid(format!("reading archive entry {name}: {e}"))
 }
 
 /// The digest a file's name claims, for names docker and other tools use:

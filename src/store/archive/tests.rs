@@ -183,6 +183,55 @@ fn oci_archive_round_trips_without_manifest_json() {
 }
 
 #[test]
+fn a_multi_platform_oci_index_loads_the_host_image() {
+    let (_a, src) = temp_store();
+    let rec = imported(&src, "docker.io/library/multi:1");
+    let mut out = Vec::new();
+    save(
+        &src,
+        &[(rec.clone(), vec![])],
+        ArchiveFormat::OciArchive,
+        &mut out,
+    )
+    .expect("save");
+    let files = entries_of(&out);
+    let manifest_size = files[&format!("blobs/sha256/{}", rec.manifest.hex())].len();
+    // Another platform's manifest, listed but absent, as in a partial pull.
+    let other = Digest::of_bytes(b"riscv manifest");
+    let nested = format!(
+        r#"{{"schemaVersion":2,"mediaType":"{MT_OCI_INDEX}","manifests":[{{"mediaType":"{MT_OCI_MANIFEST}","digest":"{other}","size":10,"platform":{{"architecture":"riscv64","os":"linux"}}}},{{"mediaType":"{MT_OCI_MANIFEST}","digest":"{}","size":{manifest_size},"platform":{{"architecture":"{}","os":"linux"}}}}]}}"#,
+        rec.manifest,
+        host_arch()
+    );
+    let nested_digest = Digest::of_bytes(nested.as_bytes());
+    // podman writes the full name in ref.name.
+    let index = format!(
+        r#"{{"schemaVersion":2,"manifests":[{{"mediaType":"{MT_OCI_INDEX}","digest":"{nested_digest}","size":{},"annotations":{{"{ANNOTATION_REF_NAME}":"docker.io/library/multi:2"}}}}]}}"#,
+        nested.len()
+    );
+    let mut entries: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter(|(n, _)| n.len() > "blobs/sha256/".len() && n.starts_with("blobs/sha256/"))
+        .collect();
+    entries.push((
+        format!("blobs/sha256/{}", nested_digest.hex()),
+        nested.into_bytes(),
+    ));
+    entries.push(("index.json".into(), index.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), &d[..])).collect();
+
+    let (_b, dst) = temp_store();
+    let (loaded, _) = load_all(&dst, &archive(&refs));
+    assert_eq!(
+        loaded.expect("load"),
+        vec![LoadedImage {
+            id: rec.id,
+            names: vec!["docker.io/library/multi:2".into()]
+        }]
+    );
+}
+
+#[test]
 fn untagged_images_load_by_id() {
     let (_a, src) = temp_store();
     let rec = imported(&src, "docker.io/library/x:1");
