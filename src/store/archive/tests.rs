@@ -151,6 +151,13 @@ fn docker_archive_round_trips_with_id_names_and_manifest() {
         .join("etc/hostname");
     assert_eq!(fs::read(hostname).expect("extracted file"), b"berth\n");
     assert!(staging_is_empty(&dst));
+
+    // Loading it again changes nothing and extracts nothing new.
+    let (again, _) = load_all(&dst, &out);
+    assert_eq!(again.expect("load again")[0].id, rec.id);
+    assert_eq!(dst.list_images().expect("list").len(), 1);
+    assert_eq!(dst.list_layers().expect("layers").len(), 1);
+    assert!(staging_is_empty(&dst));
 }
 
 #[test]
