@@ -474,10 +474,7 @@ pub fn load(settings: &Settings, args: &LoadArgs) -> CliResult {
 
 pub fn import(settings: &Settings, args: &ImportArgs) -> CliResult {
     let store = Store::open(&settings.store)?;
-    let mut changes = ImportChanges::default();
-    for c in &args.changes {
-        changes.apply(import::parse_change(c)?);
-    }
+    let changes = ImportChanges::parse(&args.changes)?;
     let name = match &args.reference {
         Some(r) => Some(parse_ref(r)?.to_string()),
         None => None,

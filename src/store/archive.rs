@@ -128,81 +128,12 @@ pub(crate) struct RootFs {
     pub diff_ids: Vec<Digest>,
 }
 
-/// The fully qualified form of an image name, following docker's rules
-/// (distribution/reference `ParseNormalizedNamed`): the first component is
-/// a registry host when it contains `.` or `:` or is `localhost`; otherwise
-/// the registry is `docker.io`, and a single-component name gets `library/`;
-/// a name without tag or digest gets `:latest`.
-// The registry module's `ImageRef` is the full parser; this covers what
-// archives contain (RepoTags and annotations) until callers switch to it.
+/// Normalises a name found in an archive (RepoTags, annotations) to its
+/// fully qualified form, with docker's rules.
 pub(crate) fn full_name(s: &str) -> Result<String> {
-    let bad =
-        |why: &str| StoreError::Invalid(format!("invalid image name {s:?} in archive: {why}"));
-    let (rest, digest) = match s.split_once('@') {
-        Some((n, d)) => {
-            Digest::parse(d).map_err(|_| bad("the digest is not sha256:<64 hex>"))?;
-            (n, Some(d))
-        }
-        None => (s, None),
-    };
-    let (name, tag) = match rest.rfind(':') {
-        Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(&rest[i + 1..])),
-        _ => (rest, None),
-    };
-    if let Some(t) = tag {
-        let ok = !t.is_empty()
-            && t.len() <= 128
-            && !t.starts_with(['.', '-'])
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-        if !ok {
-            return Err(bad(
-                "the tag may hold only letters, digits, '_', '.' and '-'",
-            ));
-        }
-    }
-    let mut parts: Vec<&str> = name.split('/').collect();
-    let first = parts[0];
-    let has_host = parts.len() > 1 && (first.contains(['.', ':']) || first == "localhost");
-    let host = if has_host {
-        parts.remove(0);
-        if first == "index.docker.io" {
-            "docker.io"
-        } else {
-            first
-        }
-    } else {
-        "docker.io"
-    };
-    if host == "docker.io" && parts.len() == 1 {
-        parts.insert(0, "library");
-    }
-    for p in &parts {
-        let ok = !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-            && !p.starts_with(['.', '_', '-'])
-            && !p.ends_with(['.', '_', '-']);
-        if !ok {
-            return Err(bad(
-                "repository names are lowercase letters, digits and separators",
-            ));
-        }
-    }
-    let mut out = format!("{host}/{}", parts.join("/"));
-    match (tag, digest) {
-        (Some(t), _) => {
-            out.push(':');
-            out.push_str(t);
-        }
-        (None, None) => out.push_str(":latest"),
-        (None, Some(_)) => {}
-    }
-    if let Some(d) = digest {
-        out.push('@');
-        out.push_str(d);
-    }
-    Ok(out)
+    crate::registry::reference::ImageRef::parse(s)
+        .map(|r| r.to_string())
+        .map_err(|e| StoreError::Invalid(format!("invalid image name {s:?} in archive: {e}")))
 }
 
 /// Splits a fully qualified tagged name into docker's familiar repository
