@@ -83,7 +83,7 @@ pub struct ImageIndex {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Manifest {
-    Image(ImageManifest),
+    Image(Box<ImageManifest>),
     Index(ImageIndex),
 }
 
@@ -143,7 +143,7 @@ pub fn parse(body: &[u8]) -> Result<(Manifest, String), ManifestError> {
         }
         OCI_MANIFEST | DOCKER_MANIFEST => {
             let m: ImageManifest = serde_json::from_slice(body).map_err(malformed)?;
-            Ok((Manifest::Image(m), media_type))
+            Ok((Manifest::Image(Box::new(m)), media_type))
         }
         _ => Err(ManifestError::Unsupported(media_type)),
     }

@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod client;
+#[cfg(test)]
+mod e2e_tests;
 pub mod error;
 pub mod manifest;
 pub mod platform;

@@ -74,7 +74,7 @@ pub(crate) async fn select_image(
                 raw: top.raw.clone(),
                 digest: top.digest.clone(),
                 media_type: top.media_type.clone(),
-                manifest: m.clone(),
+                manifest: (**m).clone(),
             })
         }
         Manifest::Index(index) => index,
@@ -104,7 +104,7 @@ pub(crate) async fn select_image(
             raw,
             digest,
             media_type,
-            manifest: m,
+            manifest: *m,
         }),
         (Manifest::Index(_), media_type) => Err(bad(manifest::ManifestError::Unsupported(
             format!("{media_type} nested in a manifest list"),
