@@ -257,7 +257,10 @@ async fn pull_and_push_round_trip() {
         pull(&cut, &r(&base), &opts, &NoProgress),
     )
     .await;
-    assert!(cut_off.is_err(), "the pull finished before it could be cut off");
+    assert!(
+        cut_off.is_err(),
+        "the pull finished before it could be cut off"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("cut/root/staging"))
         .expect("staging dir")
@@ -392,4 +395,50 @@ async fn pull_and_push_round_trip() {
         .expect_err("nothing listens on port 1");
     eprintln!("Error: {e}");
     assert!(e.to_string().contains("connection refused"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an htpasswd registry: BERTH_TEST_AUTH_REGISTRY=127.0.0.1:<port>, user alice, password secret"]
+async fn login_and_authenticated_push_pull() {
+    let Ok(reg) = std::env::var("BERTH_TEST_AUTH_REGISTRY") else {
+        panic!("set BERTH_TEST_AUTH_REGISTRY")
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = RegistryOptions::default();
+    super::client::check_login(&reg, "alice", "secret", &opts)
+        .await
+        .expect("right password accepted");
+    let e = super::client::check_login(&reg, "alice", "wrong", &opts)
+        .await
+        .expect_err("wrong password refused");
+    eprintln!("Error: {e}");
+    assert!(matches!(
+        e,
+        super::error::RegistryError::LoginRejected { .. }
+    ));
+
+    let config_dir = dir.path().join("docker");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    std::env::remove_var("REGISTRY_AUTH_FILE");
+    std::env::set_var("DOCKER_CONFIG", &config_dir);
+    let store = open_store(&dir.path().join("s"));
+    let name = format!("{reg}/private/app:v1");
+    let (record, _) = seed(&store, "amd64", &[layer(&[("a", b"a".to_vec())])], &name);
+    let e = push(&store, &record, &r(&name), &opts, &NoPushProgress)
+        .await
+        .expect_err("anonymous push refused");
+    eprintln!("Error: {e}");
+    assert!(e.is_unauthorized());
+
+    let auth = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "alice:secret");
+    let config = serde_json::json!({"auths": {reg.clone(): {"auth": auth}}});
+    std::fs::write(config_dir.join("config.json"), config.to_string()).expect("config written");
+    push(&store, &record, &r(&name), &opts, &NoPushProgress)
+        .await
+        .expect("authenticated push");
+    let other = open_store(&dir.path().join("t"));
+    let pulled = pull(&other, &r(&name), &opts, &NoProgress)
+        .await
+        .expect("authenticated pull");
+    assert_eq!(pulled.image_id, record.id);
 }

@@ -115,6 +115,10 @@ pub(crate) fn from_oci(err: OciDistributionError, registry: &str, doing: &Doing)
     let registry = registry.to_string();
     match err {
         OciDistributionError::RequestError(e) => {
+            // Some calls (`blob_exists`) turn an HTTP status into a request error.
+            if let Some(status) = e.status() {
+                return from_status(status.as_u16(), "", registry, doing);
+            }
             let url = e.url().map(|u| u.to_string()).or_else(|| match doing {
                 Doing::Ping { url } => Some(url.clone()),
                 _ => None,
