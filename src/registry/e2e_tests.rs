@@ -442,3 +442,45 @@ async fn login_and_authenticated_push_pull() {
         .expect("authenticated pull");
     assert_eq!(pulled.image_id, record.id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a plain-HTTP registry on a non-loopback address: BERTH_TEST_LAN_REGISTRY=<ip>:<port>"]
+async fn insecure_registries_fall_back_to_http() {
+    let Ok(reg) = std::env::var("BERTH_TEST_LAN_REGISTRY") else {
+        panic!("set BERTH_TEST_LAN_REGISTRY")
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open_store(&dir.path().join("s"));
+    let name = format!("{reg}/lan/app:v1");
+    let (record, _) = seed(&store, "amd64", &[layer(&[("a", b"lan".to_vec())])], &name);
+    let e = push(
+        &store,
+        &record,
+        &r(&name),
+        &RegistryOptions::default(),
+        &NoPushProgress,
+    )
+    .await
+    .expect_err("HTTPS to a plain-HTTP registry fails");
+    eprintln!("Error: {e}");
+    assert!(
+        matches!(e, super::error::RegistryError::Tls { .. }),
+        "{e:?}"
+    );
+    let listed = RegistryOptions {
+        insecure_registries: vec![reg.clone()],
+        ..RegistryOptions::default()
+    };
+    push(&store, &record, &r(&name), &listed, &NoPushProgress)
+        .await
+        .expect("listed insecure registry falls back to HTTP");
+    let no_verify = RegistryOptions {
+        tls_verify: false,
+        ..RegistryOptions::default()
+    };
+    let other = open_store(&dir.path().join("t"));
+    let pulled = pull(&other, &r(&name), &no_verify, &NoProgress)
+        .await
+        .expect("--tls-verify=false falls back to HTTP");
+    assert_eq!(pulled.image_id, record.id);
+}

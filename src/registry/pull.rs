@@ -340,7 +340,8 @@ async fn download(
     let (write_tx, write_rx) = mpsc::channel(CHANNEL_DEPTH);
     let writer = {
         let (staging, blob, size) = (staging.clone(), job.blob.clone(), job.size);
-        tokio::task::spawn_blocking(move || write_blob(&staging, &blob, size, write_rx))
+        let registry = session.registry().to_string();
+        tokio::task::spawn_blocking(move || write_blob(&staging, &registry, &blob, size, write_rx))
     };
     let (mut extract_tx, extractor) = match &job.extract_as {
         Some(diff_id) => {
@@ -400,6 +401,7 @@ async fn download(
 /// Writes the chunks to a staging blob; only a complete transfer is kept.
 fn write_blob(
     staging: &Staging,
+    registry: &str,
     blob: &Digest,
     size: u64,
     mut rx: mpsc::Receiver<Chunk>,
@@ -410,7 +412,7 @@ fn write_blob(
             Some(Chunk::Data(data)) => w.write_all(&data).map_err(|e| match e.kind() {
                 // The blob writer refuses bytes past the declared size.
                 io::ErrorKind::InvalidData => RegistryError::Corrupt {
-                    registry: String::from("the registry"),
+                    registry: registry.to_string(),
                     what: format!("blob {blob}"),
                     detail: e.to_string(),
                 },
@@ -437,12 +439,9 @@ fn extract<R: Read + Send + 'static>(
     diff_id: &Digest,
     blob: &Digest,
 ) -> Result<()> {
-    let tar =
-        compression::decompressing_reader(blob_reader).map_err(|e| RegistryError::Corrupt {
-            registry: String::from("the registry"),
-            what: format!("layer {}", blob.short()),
-            detail: e.to_string(),
-        })?;
+    // Reading the first bytes fails only if the download or the file does.
+    let tar = compression::decompressing_reader(blob_reader)
+        .map_err(|e| RegistryError::Invalid(format!("cannot read layer {}: {e}", blob.short())))?;
     staging.extract_layer(tar, Some(diff_id), Some(MAX_LAYER_BYTES))?;
     Ok(())
 }
