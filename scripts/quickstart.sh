@@ -35,12 +35,10 @@ printf 'root:x:0:\nnobody:x:65534:\n' >"$rootfs/etc/group"
 tar -C "$rootfs" -cf "$work/busybox.tar" .
 echo "    $(tar -tf "$work/busybox.tar" | wc -l) entries in $work/busybox.tar"
 
-# ---------------------------------------------------------------------------
-# FINAL STEP: import the rootfs as an image and run it. Until `berth import`
-# and `berth run` land, this only checks that the binary runs. Replace with:
-#   "$berth" import "$work/busybox.tar" quickstart/busybox:latest
-#   "$berth" run --rm quickstart/busybox:latest echo "hello from berth"
-# ---------------------------------------------------------------------------
-echo "==> running berth"
-"$berth" version
+echo "==> importing it as an image"
+root=${BERTH_QUICKSTART_ROOT:-$work/store}
+b() { "$berth" --root "$root" --runroot "$work/run" "$@"; }
+b import -c 'CMD ["sh"]' "$work/busybox.tar" quickstart/busybox:latest
+b images
+b inspect -f '{{.Id}} {{json .Config.Cmd}}' quickstart/busybox:latest
 echo "quickstart done"

@@ -34,7 +34,11 @@ pub fn run(cli: Cli) -> CliResult {
     let overrides = Overrides {
         root: cli.global.root.clone(),
         runroot: cli.global.runroot.clone(),
-        log_level: cli.global.log_level.clone().or(cli.global.debug.then(|| "debug".into())),
+        log_level: cli
+            .global
+            .log_level
+            .clone()
+            .or(cli.global.debug.then(|| "debug".into())),
         config_file: cli.global.berth_config.clone(),
     };
     let settings = || Settings::resolve(&overrides).map_err(CliError::from);

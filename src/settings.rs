@@ -67,7 +67,11 @@ impl Settings {
     pub fn resolve(o: &Overrides) -> Result<Settings, SettingsError> {
         let rootless = is_rootless();
         let file = load_config(o.config_file.as_deref(), rootless)?;
-        let env_path = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let env_path = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         let root = match o
             .root
             .clone()

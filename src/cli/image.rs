@@ -10,9 +10,9 @@ use clap::{Args, Subcommand};
 use super::error::{CliError, CliResult};
 use super::image_list;
 use super::progress::TerminalProgress;
-use crate::registry::pull::{self, PullProgress as _};
+use crate::registry::pull as registry_pull;
 use crate::registry::reference::ImageRef;
-use crate::registry::{client::RegistryOptions, platform::Platform, push, remote};
+use crate::registry::{client::RegistryOptions, platform::Platform, push as registry_push, remote};
 use crate::settings::Settings;
 use crate::store::archive::{self, ArchiveFormat};
 use crate::store::images::{ImageQuery, NoContainers, RemoveAction};
@@ -262,7 +262,10 @@ pub fn find_image(store: &Store, s: &str) -> CliResult<ImageRecord> {
         })
 }
 
-pub(super) fn registry_options(settings: &Settings, flags: &RegistryFlags) -> CliResult<RegistryOptions> {
+pub(super) fn registry_options(
+    settings: &Settings,
+    flags: &RegistryFlags,
+) -> CliResult<RegistryOptions> {
     let platform = match &flags.platform {
         Some(p) => Some(Platform::parse(p).map_err(CliError::from)?),
         None => None,
@@ -289,16 +292,14 @@ pub fn pull(settings: &Settings, args: &PullArgs) -> CliResult {
     let progress = TerminalProgress::new(args.quiet);
     let rt = runtime()?;
     let report = rt
-        .block_on(pull::pull(&store, &reference, &opts, &progress))
+        .block_on(registry_pull::pull(&store, &reference, &opts, &progress))
         .map_err(CliError::from)?;
     progress.finish();
-    if args.quiet {
-        println!("{}", reference);
-    } else {
-        progress.message(&format!("Digest: {}", report.manifest_digest));
-        progress.message(&report.status_line(&reference));
-        println!("{}", reference);
+    if !args.quiet {
+        progress.say(&format!("Digest: {}", report.digest));
+        progress.say(&report.status_line());
     }
+    println!("{reference}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -310,17 +311,15 @@ pub fn push(settings: &Settings, args: &PushArgs) -> CliResult {
     let progress = TerminalProgress::new(args.quiet);
     let rt = runtime()?;
     let report = rt
-        .block_on(push::push(&store, &image, &target, &opts, &progress))
+        .block_on(registry_push::push(
+            &store, &image, &target, &opts, &progress,
+        ))
         .map_err(CliError::from)?;
     progress.finish();
-    let tag = target.tag().unwrap_or("latest");
     if args.quiet {
-        println!("{}", target);
+        println!("{target}");
     } else {
-        println!(
-            "{tag}: digest: {} size: {}",
-            report.manifest_digest, report.manifest_size
-        );
+        println!("{}", report.summary_line());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -336,7 +335,10 @@ pub fn tag(settings: &Settings, args: &TagArgs) -> CliResult {
     }
     let name = query_name(&args.source);
     store
-        .tag_image(&ImageQuery::new(&args.source, name.as_deref()), &target.to_string())
+        .tag_image(
+            &ImageQuery::new(&args.source, name.as_deref()),
+            &target.to_string(),
+        )
         .map_err(|e| match e {
             crate::store::StoreError::ImageNotFound(_) => {
                 CliError::msg(format!("No such image: {}", args.source))
@@ -351,7 +353,11 @@ pub fn rmi(settings: &Settings, args: &RmiArgs) -> CliResult {
     let mut failed = false;
     for name in &args.images {
         let full = query_name(name);
-        match store.remove_image(&ImageQuery::new(name, full.as_deref()), args.force, &NoContainers) {
+        match store.remove_image(
+            &ImageQuery::new(name, full.as_deref()),
+            args.force,
+            &NoContainers,
+        ) {
             Ok(actions) => {
                 for a in actions {
                     match a {
@@ -370,7 +376,11 @@ pub fn rmi(settings: &Settings, args: &RmiArgs) -> CliResult {
             }
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// docker prints names in their familiar form ("busybox:latest").
@@ -443,9 +453,10 @@ pub fn save(settings: &Settings, args: &SaveArgs) -> CliResult {
 pub fn load(settings: &Settings, args: &LoadArgs) -> CliResult {
     let store = Store::open(&settings.store)?;
     let input: Box<dyn Read> = match &args.input {
-        Some(p) => Box::new(std::fs::File::open(p).map_err(|e| {
-            CliError::msg(format!("open {}: {e}", p.display()))
-        })?),
+        Some(p) => Box::new(
+            std::fs::File::open(p)
+                .map_err(|e| CliError::msg(format!("open {}: {e}", p.display())))?,
+        ),
         None => {
             if std::io::stdin().is_terminal() {
                 return Err(CliError::msg(
@@ -455,11 +466,8 @@ pub fn load(settings: &Settings, args: &LoadArgs) -> CliResult {
             Box::new(std::io::stdin().lock())
         }
     };
-    let mut progress = |line: &str| {
-        if !args.quiet {
-            eprintln!("{line}");
-        }
-    };
+    // The archive reports each image as it loads; the summary below says it once.
+    let mut progress = |_: &str| {};
     let loaded = archive::load(&store, std::io::BufReader::new(input), &mut progress)?;
     for img in loaded {
         if img.names.is_empty() {
@@ -481,7 +489,13 @@ pub fn import(settings: &Settings, args: &ImportArgs) -> CliResult {
     };
     let source_path = PathBuf::from(&args.source);
     let record = if args.source == "-" {
-        import::import(&store, std::io::stdin().lock(), &changes, name, args.message.clone())?
+        import::import(
+            &store,
+            std::io::stdin(),
+            &changes,
+            name,
+            args.message.clone(),
+        )?
     } else if source_path.is_dir() {
         import::import_dir(&store, &source_path, &changes, name, args.message.clone())?
     } else {
@@ -543,7 +557,12 @@ pub fn manifest_inspect(settings: &Settings, args: &ManifestInspectArgs) -> CliR
         .block_on(remote::inspect_remote(&reference, &opts))
         .map_err(CliError::from)?;
     let value: serde_json::Value = serde_json::from_slice(&remote.manifest_raw)?;
-    println!("{}", serde_json::to_string_pretty(&value)?);
+    // docker indents manifests by three spaces and keeps the registry's key order.
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"   ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    serde::Serialize::serialize(&value, &mut ser)?;
+    println!("{}", String::from_utf8_lossy(&buf));
     Ok(ExitCode::SUCCESS)
 }
 

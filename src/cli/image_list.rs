@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use serde_json::{json, Map, Value};
 
 use super::error::{CliError, CliResult};
-use super::image::{familiar, find_image, parse_ref, runtime, HistoryArgs, ImageInspectArgs, ImagesArgs};
+use super::image::{
+    familiar, find_image, parse_ref, runtime, HistoryArgs, ImageInspectArgs, ImagesArgs,
+};
 use super::output::{human_size, rfc3339, time_ago};
 use super::render;
 use crate::registry::reference::ImageRef;
@@ -59,7 +61,9 @@ fn rows_of(img: &ImageRecord) -> Vec<ImageRow> {
     }
     // A repository known only by digest still gets a row, tagged <none>.
     for d in &img.repo_digests {
-        let Some((repo_name, dg)) = d.split_once('@') else { continue };
+        let Some((repo_name, dg)) = d.split_once('@') else {
+            continue;
+        };
         let has_tag = img
             .names
             .iter()
@@ -157,10 +161,7 @@ pub fn images(settings: &Settings, args: &ImagesArgs) -> CliResult {
     let filters = parse_filters(&args.filters)?;
     let mut list = store.list_images()?;
     list.sort_by(|a, b| b.created.cmp(&a.created).then(b.added.cmp(&a.added)));
-    let wanted_repo = match &args.reference {
-        Some(r) => Some(r.clone()),
-        None => None,
-    };
+    let wanted_repo = args.reference.clone();
     let mut items = Vec::new();
     for img in &list {
         if let Some(d) = filters.dangling {
@@ -269,7 +270,11 @@ pub fn image_json(store: &Store, img: &ImageRecord) -> Value {
             config.insert(k.clone(), v.clone());
         }
     }
-    let layers: Vec<Value> = img.layers.iter().map(|l| json!(l.diff_id.as_str())).collect();
+    let layers: Vec<Value> = img
+        .layers
+        .iter()
+        .map(|l| json!(l.diff_id.as_str()))
+        .collect();
     let lower: Vec<String> = img
         .layers
         .iter()
@@ -427,21 +432,13 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> CliResult {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    render::print_list(args.format.as_deref(), HISTORY_TABLE, &items, HISTORY_HEADERS)?;
+    render::print_list(
+        args.format.as_deref(),
+        HISTORY_TABLE,
+        &items,
+        HISTORY_HEADERS,
+    )?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob_match;
-
-    #[test]
-    fn reference_globs_follow_go_path_match() {
-        assert!(glob_match("busy*", "busybox"));
-        assert!(glob_match("*/busybox", "127.0.0.1:5000/busybox"));
-        assert!(!glob_match("*", "a/b"));
-        assert!(glob_match("busybox:lat?st", "busybox:latest"));
-    }
 }
 
 /// Top-level `inspect`: images for now; containers, volumes and networks
@@ -475,4 +472,17 @@ pub fn inspect(settings: &Settings, args: &super::image::InspectArgs) -> CliResu
         msg.push_str(&format!("No such object: {m}"));
     }
     Err(CliError::msg(msg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn reference_globs_follow_go_path_match() {
+        assert!(glob_match("busy*", "busybox"));
+        assert!(glob_match("*/busybox", "127.0.0.1:5000/busybox"));
+        assert!(!glob_match("*", "a/b"));
+        assert!(glob_match("busybox:lat?st", "busybox:latest"));
+    }
 }

@@ -18,7 +18,13 @@ use clap::{Parser, Subcommand};
 
 /// A daemonless, Docker-compatible container engine.
 #[derive(Debug, Parser)]
-#[command(name = "berth", version, about, disable_help_subcommand = true, propagate_version = true)]
+#[command(
+    name = "berth",
+    version,
+    about,
+    disable_help_subcommand = true,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalFlags,
@@ -44,7 +50,12 @@ pub struct GlobalFlags {
     #[arg(long = "config", global = true, value_name = "DIR")]
     pub docker_config: Option<PathBuf>,
     /// berth.toml to read instead of the system and user ones
-    #[arg(long = "berth-config", global = true, env = "BERTH_CONFIG", value_name = "FILE")]
+    #[arg(
+        long = "berth-config",
+        global = true,
+        env = "BERTH_CONFIG",
+        value_name = "FILE"
+    )]
     pub berth_config: Option<PathBuf>,
 }
 

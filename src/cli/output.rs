@@ -31,7 +31,10 @@ fn format_g3(v: f64) -> String {
 
 /// docker's `units.HumanDuration` followed by " ago" ("2 minutes ago").
 pub fn time_ago(t: DateTime<Utc>) -> String {
-    format!("{} ago", human_duration(Utc::now().signed_duration_since(t)))
+    format!(
+        "{} ago",
+        human_duration(Utc::now().signed_duration_since(t))
+    )
 }
 
 pub fn human_duration(d: chrono::TimeDelta) -> String {

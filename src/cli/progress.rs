@@ -8,16 +8,13 @@ use std::sync::Mutex;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::registry::pull::PullProgress;
+use crate::registry::push::{BlobOutcome, PushProgress};
+use crate::store::Digest;
 
 pub struct TerminalProgress {
     quiet: bool,
     bars: Option<MultiProgress>,
     layers: Mutex<HashMap<String, ProgressBar>>,
-}
-
-fn short(digest: &str) -> &str {
-    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-    hex.get(..12).unwrap_or(hex)
 }
 
 impl TerminalProgress {
@@ -29,6 +26,11 @@ impl TerminalProgress {
             bars,
             layers: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Prints a line between (not through) the bars.
+    pub fn say(&self, text: &str) {
+        self.line(text);
     }
 
     pub fn finish(&self) {
@@ -52,48 +54,85 @@ impl TerminalProgress {
     }
 }
 
-impl PullProgress for TerminalProgress {
-    fn layer_started(&self, digest: &str, size: u64) {
+impl TerminalProgress {
+    fn started(&self, digest: &Digest, size: u64, verb: &str) {
         let Some(m) = &self.bars else {
             return;
         };
         let bar = m.add(ProgressBar::new(size));
-        let style = ProgressStyle::with_template("{prefix}: {msg} [{bar:40}] {bytes}/{total_bytes}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+        let style =
+            ProgressStyle::with_template("{prefix}: {msg} [{bar:40}] {bytes}/{total_bytes}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
         bar.set_style(style);
-        bar.set_prefix(short(digest).to_string());
-        bar.set_message("Downloading");
+        bar.set_prefix(digest.short().to_string());
+        bar.set_message(verb.to_string());
         if let Ok(mut layers) = self.layers.lock() {
             layers.insert(digest.to_string(), bar);
         }
     }
 
-    fn layer_bytes(&self, digest: &str, n: u64) {
+    fn bytes(&self, digest: &Digest, n: u64) {
         if let Ok(layers) = self.layers.lock() {
-            if let Some(bar) = layers.get(digest) {
+            if let Some(bar) = layers.get(digest.as_str()) {
                 bar.inc(n);
             }
         }
     }
 
-    fn layer_done(&self, digest: &str, already_exists: bool) {
-        let text = if already_exists {
-            "Already exists"
-        } else {
-            "Pull complete"
-        };
-        let bar = self.layers.lock().ok().and_then(|mut l| l.remove(digest));
+    fn done(&self, digest: &Digest, text: &str) {
+        let bar = self
+            .layers
+            .lock()
+            .ok()
+            .and_then(|mut l| l.remove(digest.as_str()));
         match bar {
             Some(bar) => {
                 bar.set_style(
                     ProgressStyle::with_template("{prefix}: {msg}")
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
-                bar.finish_with_message(text);
+                bar.finish_with_message(text.to_string());
             }
-            None => self.line(&format!("{}: {text}", short(digest))),
+            None => self.line(&format!("{}: {text}", digest.short())),
         }
+    }
+}
+
+impl PullProgress for TerminalProgress {
+    fn layer_started(&self, digest: &Digest, size: u64) {
+        self.started(digest, size, "Downloading");
+    }
+
+    fn layer_bytes(&self, digest: &Digest, n: u64) {
+        self.bytes(digest, n);
+    }
+
+    fn layer_done(&self, digest: &Digest, already_exists: bool) {
+        let text = if already_exists {
+            "Already exists"
+        } else {
+            "Pull complete"
+        };
+        self.done(digest, text);
+    }
+
+    fn message(&self, line: &str) {
+        self.line(line);
+    }
+}
+
+impl PushProgress for TerminalProgress {
+    fn layer_started(&self, digest: &Digest, size: u64) {
+        self.started(digest, size, "Pushing");
+    }
+
+    fn layer_bytes(&self, digest: &Digest, n: u64) {
+        self.bytes(digest, n);
+    }
+
+    fn layer_done(&self, digest: &Digest, outcome: &BlobOutcome) {
+        self.done(digest, &outcome.status());
     }
 
     fn message(&self, line: &str) {

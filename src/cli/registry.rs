@@ -64,7 +64,9 @@ fn prompt(label: &str) -> CliResult<String> {
 pub fn login(settings: &Settings, args: &LoginArgs) -> CliResult {
     let server = normalise_server(args.server.as_deref());
     if args.password.is_some() && args.password_stdin {
-        return Err(CliError::msg("--password and --password-stdin are mutually exclusive"));
+        return Err(CliError::msg(
+            "--password and --password-stdin are mutually exclusive",
+        ));
     }
     let username = match &args.username {
         Some(u) => u.clone(),
@@ -113,8 +115,14 @@ mod tests {
     #[test]
     fn servers_normalise_like_docker() {
         assert_eq!(normalise_server(None), "docker.io");
-        assert_eq!(normalise_server(Some("https://index.docker.io/v1/")), "docker.io");
+        assert_eq!(
+            normalise_server(Some("https://index.docker.io/v1/")),
+            "docker.io"
+        );
         assert_eq!(normalise_server(Some("127.0.0.1:5000")), "127.0.0.1:5000");
-        assert_eq!(normalise_server(Some("http://localhost:5000/v2/")), "localhost:5000");
+        assert_eq!(
+            normalise_server(Some("http://localhost:5000/v2/")),
+            "localhost:5000"
+        );
     }
 }

@@ -75,9 +75,19 @@ pub fn version(args: &VersionArgs) -> CliResult {
         Some(f) => render::print_inspect(Some(f), &[v])?,
         None => {
             println!("Client:");
-            println!(" Version:      {}", v["Client"]["Version"].as_str().unwrap_or(""));
-            println!(" API version:  {}", v["Client"]["ApiVersion"].as_str().unwrap_or(""));
-            println!(" OS/Arch:      {}/{}", v["Client"]["Os"].as_str().unwrap_or(""), v["Client"]["Arch"].as_str().unwrap_or(""));
+            println!(
+                " Version:      {}",
+                v["Client"]["Version"].as_str().unwrap_or("")
+            );
+            println!(
+                " API version:  {}",
+                v["Client"]["ApiVersion"].as_str().unwrap_or("")
+            );
+            println!(
+                " OS/Arch:      {}/{}",
+                v["Client"]["Os"].as_str().unwrap_or(""),
+                v["Client"]["Arch"].as_str().unwrap_or("")
+            );
             println!(" Engine:       berth (daemonless: no server)");
         }
     }
@@ -138,9 +148,15 @@ pub fn info(settings: &Settings, args: &InfoArgs) -> CliResult {
             println!(" Run Root: {}", settings.store.runroot.display());
             println!(" Rootless: {}", settings.store.rootless);
             println!(" Cgroup Driver: cgroupfs");
-            println!(" Cgroup Version: {}", info["CgroupVersion"].as_str().unwrap_or(""));
+            println!(
+                " Cgroup Version: {}",
+                info["CgroupVersion"].as_str().unwrap_or("")
+            );
             println!(" Kernel Version: {kernel}");
-            println!(" Operating System: {}", info["OperatingSystem"].as_str().unwrap_or(""));
+            println!(
+                " Operating System: {}",
+                info["OperatingSystem"].as_str().unwrap_or("")
+            );
             println!(" Architecture: {}", std::env::consts::ARCH);
             println!(" CPUs: {}", info["NCPU"]);
             if !settings.insecure_registries.is_empty() {
@@ -158,8 +174,10 @@ fn os_name() -> String {
     std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string()))
+            s.lines().find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
         })
         .unwrap_or_else(|| "Linux".into())
 }
@@ -181,7 +199,7 @@ pub fn df(settings: &Settings, args: &DfArgs) -> CliResult {
     let total: u64 = layers.iter().map(|l| l.size).sum();
     let dangling: Vec<_> = images.iter().filter(|i| i.names.is_empty()).collect();
     let reclaim: u64 = dangling.iter().map(|i| i.size).sum::<u64>().min(total);
-    let pct = if total > 0 { reclaim * 100 / total } else { 0 };
+    let pct = (reclaim * 100).checked_div(total).unwrap_or(0);
     let items = vec![
         json!({"Type": "Images", "TotalCount": images.len().to_string(), "Active": "0",
                "Size": human_size(total), "Reclaimable": format!("{} ({pct}%)", human_size(reclaim))}),
@@ -206,7 +224,12 @@ pub fn df(settings: &Settings, args: &DfArgs) -> CliResult {
             None,
             "table {{.Repository}}\t{{.ID}}\t{{.Size}}\t{{.Layers}}",
             &rows,
-            &[("Repository", "REPOSITORY"), ("ID", "IMAGE ID"), ("Size", "SIZE"), ("Layers", "LAYERS")],
+            &[
+                ("Repository", "REPOSITORY"),
+                ("ID", "IMAGE ID"),
+                ("Size", "SIZE"),
+                ("Layers", "LAYERS"),
+            ],
         )?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -91,9 +91,6 @@ pub async fn pull(
     progress: &dyn PullProgress,
 ) -> Result<PullReport> {
     let session = Session::connect(reference, opts, RegistryOperation::Pull).await?;
-    let tag_or_digest = reference.digest().or(reference.tag()).unwrap_or("latest");
-    let path = reference.repository();
-    progress.message(&format!("{tag_or_digest}: Pulling from {path}"));
     match pull_once(store, &session, reference, opts, progress).await {
         // Another berth removed content this pull counted on; fetch it again.
         Err(RegistryError::Store(StoreError::ContentMissing(_))) => {
@@ -122,6 +119,12 @@ async fn pull_once(
     progress: &dyn PullProgress,
 ) -> Result<PullReport> {
     let top = fetch_top(session, reference).await?;
+    // Announced once the manifest resolves, so a missing image prints only its error, as docker.
+    let tag_or_digest = reference.digest().or(reference.tag()).unwrap_or("latest");
+    progress.message(&format!(
+        "{tag_or_digest}: Pulling from {}",
+        reference.repository()
+    ));
     let image = select_image(session, reference, &top, &opts.platform()).await?;
     let config_desc = &image.manifest.config;
     let config_digest = parse_digest(&config_desc.digest)?;

@@ -35,8 +35,14 @@ impl Store {
     /// re-hashes every blob (slow on a large store).
     pub fn check(&self, repair: bool, verify_content: bool) -> Result<CheckReport> {
         let mut report = CheckReport::default();
-        let images_guard = self.images_lock.write().ctx("lock", self.images_lock.path())?;
-        let layers_guard = self.layers_lock.write().ctx("lock", self.layers_lock.path())?;
+        let images_guard = self
+            .images_lock
+            .write()
+            .ctx("lock", self.images_lock.path())?;
+        let layers_guard = self
+            .layers_lock
+            .write()
+            .ctx("lock", self.layers_lock.path())?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
         let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
 
@@ -44,9 +50,10 @@ impl Store {
         // invisible to every reader and safe to delete at any time, so it is
         // cleaned up here whether or not repair was asked for.
         for dir in sweep_dead(&self.staging_root()) {
-            report
-                .cleaned
-                .push(format!("removed leftover staging directory {}", dir.display()));
+            report.cleaned.push(format!(
+                "removed leftover staging directory {}",
+                dir.display()
+            ));
         }
 
         // Layers: records without content are dropped; content without a record is removed.
@@ -55,7 +62,10 @@ impl Store {
             let ok = self.layer_diff_path(&l.diff_id).is_dir();
             if !ok {
                 missing_layers.insert(l.diff_id.clone());
-                let msg = format!("layer {} is recorded but its directory is missing", l.diff_id);
+                let msg = format!(
+                    "layer {} is recorded but its directory is missing",
+                    l.diff_id
+                );
                 if repair {
                     report.repaired.push(format!("dropped record: {msg}"));
                 } else {
@@ -64,7 +74,11 @@ impl Store {
             }
             ok
         });
-        let recorded: HashSet<String> = layers.layers.iter().map(|l| l.diff_id.hex().to_string()).collect();
+        let recorded: HashSet<String> = layers
+            .layers
+            .iter()
+            .map(|l| l.diff_id.hex().to_string())
+            .collect();
         if let Ok(entries) = fs::read_dir(self.root().join("layers")) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();

@@ -17,7 +17,9 @@ pub enum StoreError {
     },
     #[error("no such image: {0}")]
     ImageNotFound(String),
-    #[error("image id prefix {0:?} is ambiguous: it matches more than one image; give more characters")]
+    #[error(
+        "image id prefix {0:?} is ambiguous: it matches more than one image; give more characters"
+    )]
     AmbiguousImage(String),
     #[error("{0}")]
     Conflict(String),
@@ -27,14 +29,18 @@ pub enum StoreError {
         expected: Digest,
         actual: Digest,
     },
-    #[error("size mismatch for {what}: expected {expected} bytes, got {actual}; nothing was stored")]
+    #[error(
+        "size mismatch for {what}: expected {expected} bytes, got {actual}; nothing was stored"
+    )]
     SizeMismatch {
         what: String,
         expected: u64,
         actual: u64,
     },
     /// Content a commit needs vanished (another process removed it meanwhile).
-    #[error("{0} is no longer in the store (removed by another berth process); run the command again")]
+    #[error(
+        "{0} is no longer in the store (removed by another berth process); run the command again"
+    )]
     ContentMissing(String),
     #[error("corrupt store record {}: {detail}; run `berth system check --repair`", path.display())]
     CorruptRecord { path: PathBuf, detail: String },

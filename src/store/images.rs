@@ -99,20 +99,29 @@ pub fn resolve(images: &ImagesFile, q: &ImageQuery) -> Result<usize> {
 
 impl Store {
     pub fn list_images(&self) -> Result<Vec<ImageRecord>> {
-        let guard = self.images_lock.read().ctx("lock", self.images_lock.path())?;
+        let guard = self
+            .images_lock
+            .read()
+            .ctx("lock", self.images_lock.path())?;
         let file: ImagesFile = records::load(&self.images_file(), &guard)?;
         Ok(file.images)
     }
 
     pub fn find_image(&self, q: &ImageQuery) -> Result<ImageRecord> {
-        let guard = self.images_lock.read().ctx("lock", self.images_lock.path())?;
+        let guard = self
+            .images_lock
+            .read()
+            .ctx("lock", self.images_lock.path())?;
         let file: ImagesFile = records::load(&self.images_file(), &guard)?;
         let i = resolve(&file, q)?;
         Ok(file.images[i].clone())
     }
 
     pub fn list_layers(&self) -> Result<Vec<LayerRecord>> {
-        let guard = self.layers_lock.read().ctx("lock", self.layers_lock.path())?;
+        let guard = self
+            .layers_lock
+            .read()
+            .ctx("lock", self.layers_lock.path())?;
         let file: LayersFile = records::load(&self.layers_file(), &guard)?;
         Ok(file.layers)
     }
@@ -125,8 +134,14 @@ impl Store {
     pub fn commit_image(&self, staging: Staging, new: NewImage) -> Result<ImageRecord> {
         // Flush extracted files before they become reachable (power-cut safety).
         sync_filesystem(staging.dir());
-        let images_guard = self.images_lock.write().ctx("lock", self.images_lock.path())?;
-        let layers_guard = self.layers_lock.write().ctx("lock", self.layers_lock.path())?;
+        let images_guard = self
+            .images_lock
+            .write()
+            .ctx("lock", self.images_lock.path())?;
+        let layers_guard = self
+            .layers_lock
+            .write()
+            .ctx("lock", self.layers_lock.path())?;
         let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
 
@@ -220,7 +235,10 @@ impl Store {
 
     /// Gives `name` (fully qualified) to the image `q` names.
     pub fn tag_image(&self, q: &ImageQuery, name: &str) -> Result<ImageRecord> {
-        let guard = self.images_lock.write().ctx("lock", self.images_lock.path())?;
+        let guard = self
+            .images_lock
+            .write()
+            .ctx("lock", self.images_lock.path())?;
         let mut images: ImagesFile = records::load(&self.images_file(), &guard)?;
         let i = resolve(&images, q)?;
         let id = images.images[i].id.clone();
@@ -239,7 +257,10 @@ impl Store {
         force: bool,
         users: &dyn ImageUsers,
     ) -> Result<Vec<RemoveAction>> {
-        let images_guard = self.images_lock.write().ctx("lock", self.images_lock.path())?;
+        let images_guard = self
+            .images_lock
+            .write()
+            .ctx("lock", self.images_lock.path())?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
         let i = resolve(&images, q)?;
         let img = images.images[i].clone();
@@ -288,7 +309,10 @@ impl Store {
 
     /// Deletes dangling images (with `all`, every image no container uses).
     pub fn prune_images(&self, all: bool, users: &dyn ImageUsers) -> Result<Vec<RemoveAction>> {
-        let images_guard = self.images_lock.write().ctx("lock", self.images_lock.path())?;
+        let images_guard = self
+            .images_lock
+            .write()
+            .ctx("lock", self.images_lock.path())?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
         let mut actions = Vec::new();
         images.images.retain(|img| {
@@ -327,7 +351,10 @@ impl Store {
             .join(format!("trash-{}", hex::encode(rand::random::<[u8; 6]>())));
         fs::create_dir_all(&trash).ctx("create", &trash)?;
         {
-            let layers_guard = self.layers_lock.write().ctx("lock", self.layers_lock.path())?;
+            let layers_guard = self
+                .layers_lock
+                .write()
+                .ctx("lock", self.layers_lock.path())?;
             let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
             let before = layers.layers.len();
             let mut doomed = Vec::new();

@@ -11,7 +11,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::digest::{Digest, HashingReader, Hasher};
+use super::digest::{Digest, Hasher, HashingReader};
 use super::error::{IoContext, Result, StoreError};
 use super::extract::{self, ExtractOptions};
 use super::lock::try_exclusive;
@@ -185,8 +185,12 @@ impl BlobWriter {
     pub fn finish(mut self) -> Result<u64> {
         let file = self.file.take();
         let result = (|| {
-            let file = file.ok_or_else(|| StoreError::Invalid("blob writer already finished".into()))?;
-            let file = file.into_inner().map_err(|e| e.into_error()).ctx("write", &self.tmp)?;
+            let file =
+                file.ok_or_else(|| StoreError::Invalid("blob writer already finished".into()))?;
+            let file = file
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .ctx("write", &self.tmp)?;
             let len = self.hasher.len();
             let actual = std::mem::take(&mut self.hasher).finish();
             if actual != self.expected {
@@ -226,7 +230,10 @@ impl Write for BlobWriter {
             if self.hasher.len() + buf.len() as u64 > limit {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("blob {} is larger than its declared {limit} bytes", self.expected),
+                    format!(
+                        "blob {} is larger than its declared {limit} bytes",
+                        self.expected
+                    ),
                 ));
             }
         }
