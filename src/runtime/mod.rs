@@ -1,1 +1,8 @@
 //! The in-process container runtime: spec generation, launcher, monitor, exec, cgroups.
+//!
+//! `berth run` clones the container itself and stays its parent: no runc, no
+//! conmon. The pieces, each in its own module:
+//! - `spec`: flags + image config → OCI runtime spec (pure data, unit-tested);
+//! - `seccomp`: docker's default profile compiled to BPF in pure Rust;
+//! - `cgroups`: v1 and v2 resource limits, stats, freezer;
+//! - `launcher`: clone with namespaces, rootfs, pivot_root, caps, exec; `exec` joins.
