@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::error::{render, CliError, CliResult};
-use crate::cli::{image, image_list, registry, system, Cli, Command};
+use crate::cli::{container, image, image_list, registry, system, volume, Cli, Command};
 use crate::settings::{Overrides, Settings};
 
 pub fn main() -> ExitCode {
@@ -43,6 +43,25 @@ pub fn run(cli: Cli) -> CliResult {
     };
     let settings = || Settings::resolve(&overrides).map_err(CliError::from);
     match &cli.command {
+        Command::Run(a) => container::run(&settings()?, a),
+        Command::Create(a) => container::create(&settings()?, a),
+        Command::Start(a) => container::start(&settings()?, a),
+        Command::Stop(a) => container::stop(&settings()?, a),
+        Command::Restart(a) => container::restart(&settings()?, a),
+        Command::Kill(a) => container::kill(&settings()?, a),
+        Command::Rm(a) => container::rm(&settings()?, a),
+        Command::Ps(a) => container::ps(&settings()?, a),
+        Command::Logs(a) => container::logs(&settings()?, a),
+        Command::Exec(a) => container::exec(&settings()?, a),
+        Command::Wait(a) => container::wait(&settings()?, a),
+        Command::Top(a) => container::top(&settings()?, a),
+        Command::Rename(a) => container::rename(&settings()?, a),
+        Command::Pause(a) => container::pause(&settings()?, a),
+        Command::Unpause(a) => container::unpause(&settings()?, a),
+        Command::Stats(a) => container::stats(&settings()?, a),
+        Command::Container(c) => container::dispatch(&settings()?, c),
+        Command::Volume(c) => volume::dispatch(&settings()?, c),
+        Command::ContainerMonitor(a) => container::monitor(&settings()?, a),
         Command::Version(a) => system::version(a),
         Command::Info(a) => system::info(&settings()?, a),
         Command::System(c) => system::dispatch(&settings()?, c),

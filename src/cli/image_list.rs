@@ -441,24 +441,41 @@ pub fn history(settings: &Settings, args: &HistoryArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Top-level `inspect`: images for now; containers, volumes and networks
-/// join as their stores land. docker prints what it found, then the misses.
+/// Top-level `inspect`: containers first, then images, as docker looks
+/// them up; `--type` narrows it. docker prints what it found, then the misses.
 pub fn inspect(settings: &Settings, args: &super::image::InspectArgs) -> CliResult {
-    if let Some(kind) = args.kind.as_deref() {
-        if kind != "image" {
+    let kind = args.kind.as_deref();
+    if let Some(k) = kind {
+        if !matches!(k, "container" | "image" | "volume") {
             return Err(CliError::msg(format!(
-                "unsupported --type {kind:?}: this berth knows only images so far"
+                "\"{k}\" is not a valid value for --type; use container, image or volume"
             )));
         }
     }
     let store = Store::open(&settings.store)?;
+    let _ = store.reconcile_stale();
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for name in &args.names {
-        match find_image(&store, name) {
-            Ok(img) => out.push(image_json(&store, &img)),
-            Err(_) => missing.push(name.clone()),
+        if kind.is_none() || kind == Some("container") {
+            if let Ok(c) = store.find_container(name) {
+                out.push(super::container::container_json(&store, &c));
+                continue;
+            }
         }
+        if kind.is_none() || kind == Some("image") {
+            if let Ok(img) = find_image(&store, name) {
+                out.push(image_json(&store, &img));
+                continue;
+            }
+        }
+        if kind == Some("volume") {
+            if let Ok(v) = store.find_volume(name) {
+                out.push(serde_json::to_value(&v).unwrap_or(Value::Null));
+                continue;
+            }
+        }
+        missing.push(name.clone());
     }
     render::print_inspect(args.format.as_deref(), &out)?;
     if missing.is_empty() {

@@ -2,6 +2,7 @@
 //! they turn flags into options, call one library function, and print its
 //! report. This is the only layer that writes to stdout.
 
+pub mod container;
 pub mod error;
 pub mod format;
 pub mod image;
@@ -11,6 +12,7 @@ pub mod progress;
 pub mod registry;
 pub mod render;
 pub mod system;
+pub mod volume;
 
 use std::path::PathBuf;
 
@@ -61,6 +63,47 @@ pub struct GlobalFlags {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create and run a new container from an image
+    Run(container::RunArgs),
+    /// Create a new container
+    Create(container::CreateArgs),
+    /// Start one or more stopped containers
+    Start(container::StartArgs),
+    /// Stop one or more running containers
+    Stop(container::StopArgs),
+    /// Restart one or more containers
+    Restart(container::StopArgs),
+    /// Kill one or more running containers
+    Kill(container::KillArgs),
+    /// Remove one or more containers
+    Rm(container::RmArgs),
+    /// List containers
+    Ps(container::PsArgs),
+    /// Fetch the logs of a container
+    Logs(container::LogsArgs),
+    /// Execute a command in a running container
+    Exec(container::ExecArgs),
+    /// Block until one or more containers stop, then print their exit codes
+    Wait(container::WaitArgs),
+    /// Display the running processes of a container
+    Top(container::TopArgs),
+    /// Rename a container
+    Rename(container::RenameArgs),
+    /// Pause all processes within one or more containers
+    Pause(container::ContainersArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(container::ContainersArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(container::StatsArgs),
+    /// Manage containers
+    #[command(subcommand)]
+    Container(container::ContainerCommand),
+    /// Manage volumes
+    #[command(subcommand)]
+    Volume(volume::VolumeCommand),
+    /// The detached container monitor (internal)
+    #[command(name = "container-monitor", hide = true)]
+    ContainerMonitor(container::MonitorArgs),
     /// Download an image from a registry
     Pull(image::PullArgs),
     /// Upload an image to a registry

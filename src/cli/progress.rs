@@ -13,6 +13,8 @@ use crate::store::Digest;
 
 pub struct TerminalProgress {
     quiet: bool,
+    /// `run` keeps stdout for the container: its pull progress goes to stderr.
+    stderr: bool,
     bars: Option<MultiProgress>,
     layers: Mutex<HashMap<String, ProgressBar>>,
 }
@@ -23,6 +25,19 @@ impl TerminalProgress {
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stdout()));
         TerminalProgress {
             quiet,
+            stderr: false,
+            bars,
+            layers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Progress on stderr (for `run`, whose stdout belongs to the container).
+    pub fn to_stderr(quiet: bool) -> TerminalProgress {
+        let bars = (!quiet && std::io::stderr().is_terminal())
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        TerminalProgress {
+            quiet,
+            stderr: true,
             bars,
             layers: Mutex::new(HashMap::new()),
         }
@@ -49,6 +64,7 @@ impl TerminalProgress {
             Some(m) => {
                 let _ = m.println(text);
             }
+            None if self.stderr => eprintln!("{text}"),
             None => println!("{text}"),
         }
     }

@@ -5,4 +5,19 @@
 //! - `spec`: flags + image config → OCI runtime spec (pure data, unit-tested);
 //! - `seccomp`: docker's default profile compiled to BPF in pure Rust;
 //! - `cgroups`: v1 and v2 resource limits, stats, freezer;
-//! - `launcher`: clone with namespaces, rootfs, pivot_root, caps, exec; `exec` joins.
+//! - `launcher`: clone with namespaces, rootfs, pivot_root, caps, exec; `exec` joins;
+//! - `engine`: create/start/stop/remove flows over the store; `relay` the
+//!   parent's poll loop; `monitor` the detached supervisor; `logs` the log files.
+
+pub mod config;
+pub mod control;
+pub mod engine;
+pub mod exec;
+pub mod foreground;
+pub mod error;
+pub mod logs;
+pub mod monitor;
+pub mod relay;
+pub mod tty;
+
+pub use error::{Result, RuntimeError};

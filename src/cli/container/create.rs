@@ -1,0 +1,299 @@
+//! `run` and `create`: flags → `RunOptions` → a recorded container, then
+//! (for `run`) a foreground or detached start.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use super::args::{CreateArgs, CreateFlags, RunArgs};
+use crate::cli::error::{CliError, CliResult};
+use crate::cli::image::{find_image, parse_ref, runtime};
+use crate::cli::progress::TerminalProgress;
+use crate::registry::client::RegistryOptions;
+use crate::registry::platform::Platform;
+use crate::runtime::config::{parse_duration, HealthConfig, LogConfig, RestartPolicy};
+use crate::runtime::engine::{self, CreateRequest};
+use crate::runtime::foreground::{self, AttachOptions};
+use crate::runtime::spec::{NetworkMode, RunOptions};
+use crate::runtime::{monitor, RuntimeError};
+use crate::settings::Settings;
+use crate::store::containers::ContainerEntry;
+use crate::store::{ImageRecord, Store, StoreError};
+
+/// `run`/`create` fail with 125 (berth's own failure), 126 or 127.
+fn run_error(e: impl Into<anyhow::Error>) -> CliError {
+    CliError {
+        error: e.into(),
+        code: 125,
+    }
+}
+
+fn runtime_error(e: RuntimeError) -> CliError {
+    CliError {
+        code: e.run_exit_code(),
+        error: e.into(),
+    }
+}
+
+fn parse_labels(flags: &CreateFlags) -> CliResult<BTreeMap<String, String>> {
+    let mut labels = BTreeMap::new();
+    let mut lines: Vec<String> = Vec::new();
+    for f in &flags.label_files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| run_error(anyhow::anyhow!("open {}: {e}", f.display())))?;
+        lines.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    lines.extend(flags.labels.iter().cloned());
+    for l in lines {
+        match l.split_once('=') {
+            Some((k, v)) => labels.insert(k.to_string(), v.to_string()),
+            None => labels.insert(l.clone(), String::new()),
+        };
+    }
+    Ok(labels)
+}
+
+fn network_mode(s: Option<&str>) -> CliResult<NetworkMode> {
+    Ok(match s.unwrap_or("bridge") {
+        "none" => NetworkMode::None,
+        "host" => NetworkMode::Host,
+        "bridge" | "default" | "" => NetworkMode::Bridge,
+        other => match other.strip_prefix("container:") {
+            Some(c) => NetworkMode::Container(c.to_string()),
+            None => {
+                return Err(run_error(anyhow::anyhow!(
+                    "network {other} not found; use none, host, bridge or container:<name|id>"
+                )))
+            }
+        },
+    })
+}
+
+fn health_config(flags: &CreateFlags) -> CliResult<Option<HealthConfig>> {
+    let Some(cmd) = &flags.health_cmd else {
+        return Ok(None);
+    };
+    let nanos = |v: &Option<String>, what: &str| -> CliResult<i64> {
+        match v {
+            Some(s) => parse_duration(s)
+                .map(|d| d.as_nanos() as i64)
+                .map_err(|e| run_error(anyhow::anyhow!("--{what}: {e}"))),
+            None => Ok(0),
+        }
+    };
+    Ok(Some(HealthConfig {
+        test: vec!["CMD-SHELL".into(), cmd.clone()],
+        interval: nanos(&flags.health_interval, "health-interval")?,
+        timeout: nanos(&flags.health_timeout, "health-timeout")?,
+        start_period: nanos(&flags.health_start_period, "health-start-period")?,
+        retries: flags.health_retries.unwrap_or(0),
+    }))
+}
+
+pub(super) fn run_options(flags: &CreateFlags, cmd: &[String]) -> CliResult<RunOptions> {
+    Ok(RunOptions {
+        cmd: cmd.to_vec(),
+        entrypoint: flags.entrypoint.clone(),
+        env: flags.env.clone(),
+        env_files: flags.env_files.clone(),
+        env_host: flags.env_host,
+        workdir: flags.workdir.clone(),
+        user: flags.user.clone(),
+        group_add: flags.group_add.clone(),
+        hostname: flags.hostname.clone(),
+        domainname: flags.domainname.clone(),
+        tty: flags.tty,
+        interactive: flags.interactive,
+        volumes: flags.volumes.clone(),
+        mounts: flags.mounts.clone(),
+        tmpfs: flags.tmpfs.clone(),
+        read_only: flags.read_only,
+        cap_add: flags.cap_add.clone(),
+        cap_drop: flags.cap_drop.clone(),
+        privileged: flags.privileged,
+        security_opts: flags.security_opts.clone(),
+        memory: flags.memory.clone(),
+        memory_swap: flags.memory_swap.clone(),
+        memory_reservation: flags.memory_reservation.clone(),
+        cpus: flags.cpus.clone(),
+        cpu_shares: flags.cpu_shares,
+        cpuset_cpus: flags.cpuset_cpus.clone(),
+        pids_limit: flags.pids_limit,
+        ulimits: flags.ulimits.clone(),
+        devices: flags.devices.clone(),
+        shm_size: flags.shm_size.clone(),
+        sysctls: flags.sysctls.clone(),
+        stop_signal: flags.stop_signal.clone(),
+        init: flags.init,
+        network: network_mode(flags.network.as_deref())?,
+        ipc: flags.ipc.clone(),
+        pid: flags.pid.clone(),
+        uts: flags.uts.clone(),
+        annotations: flags
+            .annotations
+            .iter()
+            .map(|a| match a.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (a.clone(), String::new()),
+            })
+            .collect(),
+        add_hosts: flags.add_hosts.clone(),
+        dns: flags.dns.clone(),
+        dns_search: flags.dns_search.clone(),
+        dns_options: flags.dns_options.clone(),
+    })
+}
+
+/// Finds the image, pulling it as `--pull` says (docker prints the pull on stderr).
+fn resolve_image(settings: &Settings, store: &Store, flags: &CreateFlags, name: &str) -> CliResult<ImageRecord> {
+    let local = match flags.pull.as_str() {
+        "always" => None,
+        "missing" | "never" => match find_image(store, name) {
+            Ok(img) => Some(img),
+            Err(_) if flags.pull == "never" => {
+                return Err(run_error(anyhow::anyhow!(
+                    "No such image: {name}; it is not in the local store and --pull=never forbids pulling it"
+                )))
+            }
+            Err(_) => None,
+        },
+        other => {
+            return Err(run_error(anyhow::anyhow!(
+                "invalid pull option: '{other}': must be one of \"always\", \"missing\" or \"never\""
+            )))
+        }
+    };
+    if let Some(img) = local {
+        return Ok(img);
+    }
+    let reference = parse_ref(name).map_err(|e| CliError { code: 125, ..e })?;
+    if flags.pull != "always" {
+        eprintln!("Unable to find image '{}' locally", reference.familiar());
+    }
+    let opts = RegistryOptions {
+        tls_verify: true,
+        insecure_registries: settings.insecure_registries.clone(),
+        platform: match &flags.platform {
+            Some(p) => Some(Platform::parse(p).map_err(run_error)?),
+            None => None,
+        },
+    };
+    let progress = TerminalProgress::to_stderr(flags.quiet);
+    let rt = runtime().map_err(|e| CliError { code: 125, ..e })?;
+    let report = rt
+        .block_on(crate::registry::pull::pull(store, &reference, &opts, &progress))
+        .map_err(run_error)?;
+    drop(rt);
+    progress.finish();
+    Ok(report.image)
+}
+
+/// Creates the container record for `run`/`create`.
+fn create_entry(settings: &Settings, flags: &CreateFlags, image_and_cmd: &[String]) -> CliResult<(Store, ContainerEntry)> {
+    let store = Store::open(&settings.store).map_err(run_error)?;
+    let (image_name, cmd) = image_and_cmd
+        .split_first()
+        .ok_or_else(|| run_error(anyhow::anyhow!("\"run\" requires at least 1 argument")))?;
+    let (image, rootfs_dir) = if flags.rootfs {
+        let dir = std::path::absolute(image_name).map_err(run_error)?;
+        if !dir.is_dir() {
+            return Err(run_error(anyhow::anyhow!(
+                "--rootfs {}: not a directory",
+                dir.display()
+            )));
+        }
+        (None, Some(dir))
+    } else {
+        (Some(resolve_image(settings, &store, flags, image_name)?), None)
+    };
+    let restart = RestartPolicy::parse(&flags.restart).map_err(|e| run_error(anyhow::anyhow!(e)))?;
+    if flags.rm && restart != RestartPolicy::No {
+        return Err(run_error(anyhow::anyhow!(
+            "conflicting options: cannot specify both --restart and --rm"
+        )));
+    }
+    let log = LogConfig::parse(flags.log_driver.as_deref(), &flags.log_opts)
+        .map_err(|e| run_error(anyhow::anyhow!(e)))?;
+    let req = CreateRequest {
+        run: run_options(flags, cmd)?,
+        image,
+        image_name: image_name.clone(),
+        rootfs_dir,
+        name: flags.name.clone(),
+        labels: parse_labels(flags)?,
+        restart,
+        log,
+        health: health_config(flags)?,
+        no_healthcheck: flags.no_healthcheck,
+        stop_timeout: flags.stop_timeout,
+        auto_remove: flags.rm,
+    };
+    let entry = engine::create(&store, req).map_err(|e| match e {
+        RuntimeError::Store(StoreError::ImageNotFound(_)) => run_error(anyhow::anyhow!(
+            "No such image: {image_name}"
+        )),
+        other => runtime_error(other),
+    })?;
+    if let Some(path) = &flags.cidfile {
+        if path.exists() {
+            let _ = engine::remove(&store, &entry, true);
+            return Err(run_error(anyhow::anyhow!(
+                "container ID file found, make sure the other container isn't running or delete {}",
+                path.display()
+            )));
+        }
+        if let Err(e) = std::fs::write(path, &entry.id) {
+            let _ = engine::remove(&store, &entry, true);
+            return Err(run_error(anyhow::anyhow!("write cidfile {}: {e}", path.display())));
+        }
+    }
+    Ok((store, entry))
+}
+
+pub fn create(settings: &Settings, args: &CreateArgs) -> CliResult {
+    let (_, entry) = create_entry(settings, &args.create, &args.image_and_command)?;
+    println!("{}", entry.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// systemd socket activation: fds 3.. handed to us are passed on.
+fn listen_fds() -> Vec<i32> {
+    let pid_ok = std::env::var("LISTEN_PID")
+        .ok()
+        .and_then(|p| p.parse::<u32>().ok())
+        .is_some_and(|p| p == std::process::id());
+    let n = std::env::var("LISTEN_FDS")
+        .ok()
+        .and_then(|n| n.parse::<i32>().ok())
+        .unwrap_or(0);
+    if pid_ok && n > 0 {
+        (3..3 + n).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn run(settings: &Settings, args: &RunArgs) -> CliResult {
+    let (store, entry) = create_entry(settings, &args.create, &args.image_and_command)?;
+    if args.detach {
+        if let Err(e) = monitor::start_detached(&settings.store, &entry.id) {
+            if args.create.rm {
+                let _ = engine::remove(&store, &entry, true);
+            }
+            return Err(runtime_error(e));
+        }
+        println!("{}", entry.id);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let opts = AttachOptions {
+        interactive: args.create.interactive,
+        sig_proxy: args.sig_proxy,
+        preserve_fds: listen_fds(),
+    };
+    let code = foreground::run_attached(&store, &entry, &opts).map_err(runtime_error)?;
+    Ok(ExitCode::from(code.clamp(0, 255) as u8))
+}

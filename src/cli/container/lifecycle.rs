@@ -1,0 +1,376 @@
+//! start, stop, restart, kill, rm, wait, exec, top, rename, pause,
+//! unpause, stats, prune. Commands that take several containers act on
+//! each, print each name as docker does, and exit 1 if any failed.
+
+use std::process::ExitCode;
+
+use nix::sys::signal::Signal;
+use serde_json::json;
+
+use super::args::*;
+use crate::cli::error::{render, CliError, CliResult};
+use crate::cli::output::human_size;
+use crate::cli::render as out;
+use crate::runtime::exec::ExecOptions;
+use crate::runtime::foreground::{self, AttachOptions};
+use crate::runtime::{control, engine, exec as rexec, monitor, spec, RuntimeError};
+use crate::settings::Settings;
+use crate::store::containers::{ContainerEntry, ContainerStatus};
+use crate::store::{Store, StoreError};
+
+pub(super) fn open(settings: &Settings) -> CliResult<Store> {
+    let store = Store::open(&settings.store)?;
+    // A container whose supervisor died (kill -9) shows as exited.
+    store.reconcile_stale()?;
+    Ok(store)
+}
+
+pub(super) fn find(store: &Store, name: &str) -> CliResult<ContainerEntry> {
+    store.find_container(name).map_err(|e| match e {
+        StoreError::ContainerNotFound(_) => CliError::msg(format!("No such container: {name}")),
+        other => other.into(),
+    })
+}
+
+/// Runs `f` for each named container: prints what `f` returns, reports
+/// failures on stderr, exits 1 if any failed (docker's behaviour).
+fn for_each(
+    settings: &Settings,
+    names: &[String],
+    mut f: impl FnMut(&Store, &ContainerEntry, &str) -> Result<Option<String>, CliError>,
+) -> CliResult {
+    let store = open(settings)?;
+    let mut failed = false;
+    for name in names {
+        let result = find(&store, name).and_then(|e| f(&store, &e, name));
+        match result {
+            Ok(Some(line)) => println!("{line}"),
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("Error: {}", render(&e.error));
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn rt(e: RuntimeError) -> CliError {
+    CliError::from(e)
+}
+
+pub(crate) fn parse_signal(s: &str) -> CliResult<Signal> {
+    spec::parse_signal(s)
+        .ok()
+        .and_then(|n| Signal::try_from(n).ok())
+        .ok_or_else(|| CliError::msg(format!("invalid signal: {s}")))
+}
+
+fn is_running(e: &ContainerEntry) -> bool {
+    matches!(e.state.status, ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting)
+}
+
+pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
+    if args.attach || args.interactive {
+        if args.containers.len() > 1 {
+            return Err(CliError::msg("you cannot start and attach multiple containers at once"));
+        }
+        let store = open(settings)?;
+        let entry = find(&store, &args.containers[0])?;
+        if is_running(&entry) {
+            return Err(CliError::msg(format!("container {} is already running; use berth logs -f to follow it", args.containers[0])));
+        }
+        let opts = AttachOptions {
+            interactive: args.interactive,
+            sig_proxy: true,
+            preserve_fds: Vec::new(),
+        };
+        let code = foreground::run_attached(&store, &entry, &opts).map_err(|e| CliError {
+            code: 1,
+            error: e.into(),
+        })?;
+        return Ok(ExitCode::from(code.clamp(0, 255) as u8));
+    }
+    for_each(settings, &args.containers, |_, e, name| {
+        if !is_running(e) {
+            monitor::start_detached(&settings.store, &e.id).map_err(rt)?;
+        }
+        Ok(Some(name.to_string()))
+    })
+}
+
+pub fn stop(settings: &Settings, args: &StopArgs) -> CliResult {
+    let sig = match &args.signal {
+        Some(s) => Some(parse_signal(s)?),
+        None => None,
+    };
+    for_each(settings, &args.containers, |store, e, name| {
+        control::stop(store, e, args.timeout, sig).map_err(rt)?;
+        Ok(Some(name.to_string()))
+    })
+}
+
+pub fn restart(settings: &Settings, args: &StopArgs) -> CliResult {
+    let sig = match &args.signal {
+        Some(s) => Some(parse_signal(s)?),
+        None => None,
+    };
+    for_each(settings, &args.containers, |store, e, name| {
+        control::stop(store, e, args.timeout, sig).map_err(rt)?;
+        let fresh = store.find_container(&e.id)?;
+        if !is_running(&fresh) {
+            monitor::start_detached(&settings.store, &e.id).map_err(rt)?;
+        }
+        Ok(Some(name.to_string()))
+    })
+}
+
+pub fn kill(settings: &Settings, args: &KillArgs) -> CliResult {
+    let sig = parse_signal(&args.signal)?;
+    for_each(settings, &args.containers, |store, e, name| {
+        control::kill(store, e, sig).map_err(rt)?;
+        Ok(Some(name.to_string()))
+    })
+}
+
+pub fn rm(settings: &Settings, args: &RmArgs) -> CliResult {
+    for_each(settings, &args.containers, |store, e, name| {
+        if is_running(e) {
+            if !args.force {
+                return Err(CliError::msg(format!(
+                    "cannot remove container \"{}\": container is running: stop the container before removing or force remove",
+                    e.name
+                )));
+            }
+            control::kill(store, e, Signal::SIGKILL).map_err(rt)?;
+            control::wait(store, &e.id).map_err(rt)?;
+        }
+        let fresh = store.find_container(&e.id)?;
+        engine::remove(store, &fresh, args.volumes).map_err(rt)?;
+        Ok(Some(name.to_string()))
+    })
+}
+
+pub fn wait(settings: &Settings, args: &WaitArgs) -> CliResult {
+    for_each(settings, &args.containers, |store, e, _| {
+        let code = control::wait(store, &e.id).map_err(rt)?;
+        Ok(Some(code.to_string()))
+    })
+}
+
+pub fn exec(settings: &Settings, args: &ExecArgs) -> CliResult {
+    let store = open(settings)?;
+    let (name, cmd) = args
+        .container_and_command
+        .split_first()
+        .ok_or_else(|| CliError::msg("exec requires a container and a command"))?;
+    let entry = find(&store, name)?;
+    let mut env = args.env.clone();
+    for f in &args.env_files {
+        env.extend(spec::parse_env_file(f).map_err(|e| CliError::msg(e.to_string()))?);
+    }
+    let opts = ExecOptions {
+        args: cmd.to_vec(),
+        env,
+        user: args.user.clone(),
+        workdir: args.workdir.clone(),
+        tty: args.tty,
+        interactive: args.interactive,
+        privileged: args.privileged,
+        detach: args.detach,
+    };
+    match rexec::exec(&store, &entry, &opts) {
+        Ok(code) => Ok(ExitCode::from(code.clamp(0, 255) as u8)),
+        Err(e @ RuntimeError::NotRunning(_)) => Err(CliError::msg(format!(
+            "container {} is not running: {}",
+            name,
+            e
+        ))),
+        Err(e) => Err(CliError {
+            code: e.run_exit_code(),
+            error: e.into(),
+        }),
+    }
+}
+
+pub fn rename(settings: &Settings, args: &RenameArgs) -> CliResult {
+    let store = open(settings)?;
+    let entry = find(&store, &args.container)?;
+    store.rename_container(&entry.id, &args.new_name)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn pause(settings: &Settings, args: &ContainersArgs) -> CliResult {
+    for_each(settings, &args.containers, |store, e, name| {
+        engine::pause(store, e).map_err(rt)?;
+        Ok(Some(name.to_string()))
+    })
+}
+
+pub fn unpause(settings: &Settings, args: &ContainersArgs) -> CliResult {
+    for_each(settings, &args.containers, |store, e, name| {
+        engine::thaw(store, e).map_err(rt)?;
+        Ok(Some(name.to_string()))
+    })
+}
+
+/// `top`: docker runs `ps -ef` on the host and keeps the container's pids.
+pub fn top(settings: &Settings, args: &TopArgs) -> CliResult {
+    let store = open(settings)?;
+    let entry = find(&store, &args.container)?;
+    let pids = engine::pids(&entry).map_err(rt)?;
+    let mut rows = Vec::new();
+    for pid in pids {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |k: &str| {
+            stat.lines()
+                .find_map(|l| l.strip_prefix(k).map(|v| v.split_whitespace().next().unwrap_or("").to_string()))
+                .unwrap_or_default()
+        };
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
+            .map(|b| {
+                b.split(|c| *c == 0)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| String::from_utf8_lossy(s).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        rows.push(json!({
+            "UID": field("Uid:"),
+            "PID": pid.to_string(),
+            "PPID": field("PPid:"),
+            "CMD": cmdline,
+        }));
+    }
+    out::print_list(
+        None,
+        "table {{.UID}}\t{{.PID}}\t{{.PPID}}\t{{.CMD}}",
+        &rows,
+        &[("UID", "UID"), ("PID", "PID"), ("PPID", "PPID"), ("CMD", "CMD")],
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn stats(settings: &Settings, args: &StatsArgs) -> CliResult {
+    let store = open(settings)?;
+    let entries: Vec<ContainerEntry> = if args.containers.is_empty() {
+        store
+            .list_containers()?
+            .into_iter()
+            .filter(|e| args.all || is_running(e))
+            .collect()
+    } else {
+        args.containers
+            .iter()
+            .map(|n| find(&store, n))
+            .collect::<CliResult<Vec<_>>>()?
+    };
+    let template = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.BlockIO}}\t{{.PIDs}}";
+    let headers = [
+        ("ID", "CONTAINER ID"),
+        ("Name", "NAME"),
+        ("CPUPerc", "CPU %"),
+        ("MemUsage", "MEM USAGE / LIMIT"),
+        ("MemPerc", "MEM %"),
+        ("BlockIO", "BLOCK I/O"),
+        ("PIDs", "PIDS"),
+    ];
+    let sample = |entries: &[ContainerEntry]| -> Vec<(String, crate::runtime::cgroups::Stats)> {
+        entries
+            .iter()
+            .filter_map(|e| engine::stats(e).ok().map(|s| (e.id.clone(), s)))
+            .collect()
+    };
+    loop {
+        let first = sample(&entries);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let second = sample(&entries);
+        let ncpu = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+        let mut rows = Vec::new();
+        for e in &entries {
+            let a = first.iter().find(|(id, _)| id == &e.id).map(|(_, s)| s);
+            let b = second.iter().find(|(id, _)| id == &e.id).map(|(_, s)| s);
+            let (cpu, mem, limit, pids, rd, wr) = match (a, b) {
+                (Some(a), Some(b)) => {
+                    let delta = b.cpu_usage_ns.saturating_sub(a.cpu_usage_ns) as f64;
+                    (delta / 5e8 * 100.0 / ncpu * ncpu, b.memory_usage, b.memory_limit, b.pids, b.blkio_read, b.blkio_write)
+                }
+                _ => (0.0, 0, 0, 0, 0, 0),
+            };
+            let limit = if limit == 0 || limit > (1u64 << 60) { host_memory() } else { limit };
+            rows.push(json!({
+                "ID": if args.no_trunc { e.id.clone() } else { e.id[..12].to_string() },
+                "Name": e.name,
+                "CPUPerc": format!("{cpu:.2}%"),
+                "MemUsage": format!("{} / {}", human_bin(mem), human_bin(limit)),
+                "MemPerc": format!("{:.2}%", if limit > 0 { mem as f64 * 100.0 / limit as f64 } else { 0.0 }),
+                "BlockIO": format!("{} / {}", human_size(rd), human_size(wr)),
+                "PIDs": pids.to_string(),
+            }));
+        }
+        if !args.no_stream {
+            print!("\x1b[2J\x1b[H");
+        }
+        out::print_list(args.format.as_deref(), template, &rows, &headers)?;
+        if args.no_stream {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+}
+
+fn host_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()))
+        })
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
+}
+
+/// docker's `units.BytesSize`: binary units ("1.5MiB").
+fn human_bin(n: u64) -> String {
+    const U: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < U.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    let s: String = if s.len() > 5 { format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() };
+    format!("{s}{}", U[i])
+}
+
+pub fn prune(settings: &Settings, args: &ContainerPruneArgs) -> CliResult {
+    let _ = &args.filters;
+    if !args.force && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let store = open(settings)?;
+    let mut removed = Vec::new();
+    for e in store.list_containers()? {
+        if !is_running(&e) {
+            engine::remove(&store, &e, false).map_err(rt)?;
+            removed.push(e.id);
+        }
+    }
+    if !removed.is_empty() {
+        println!("Deleted Containers:");
+        for id in &removed {
+            println!("{id}");
+        }
+        println!();
+    }
+    println!("Total reclaimed space: 0B");
+    Ok(ExitCode::SUCCESS)
+}

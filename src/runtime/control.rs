@@ -1,0 +1,129 @@
+//! Signals and waiting from outside the supervisor: `stop`, `kill`, `wait`.
+//! Only the supervisor (foreground berth or the monitor) can reap the
+//! container; everyone else watches its pid through a pidfd and then reads
+//! the exit the supervisor recorded.
+
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{kill as send, Signal};
+use nix::unistd::Pid;
+
+use super::error::{Result, RuntimeError};
+use super::monitor::STOPPED_MARK;
+use crate::store::containers::{ContainerEntry, ContainerStatus};
+use crate::store::Store;
+
+fn is_live(entry: &ContainerEntry) -> bool {
+    matches!(
+        entry.state.status,
+        ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting
+    ) && entry.state.pid > 0
+}
+
+fn pidfd(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: the kernel just gave us this fd; nobody else owns it.
+    Some(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// Waits up to `limit` for `pid` to exit; true if it did.
+fn wait_pid_gone(pid: i32, limit: Duration) -> bool {
+    let Some(fd) = pidfd(pid) else {
+        return true;
+    };
+    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+    let ms = PollTimeout::try_from(limit).unwrap_or(PollTimeout::MAX);
+    matches!(poll(&mut fds, ms), Ok(n) if n > 0)
+}
+
+/// Waits for the supervisor to record the exit (it does so right after reaping).
+fn wait_recorded(store: &Store, id: &str, limit: Duration) -> Result<ContainerEntry> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let e = store.find_container(id)?;
+        if !is_live(&e) || e.state.status == ContainerStatus::Restarting {
+            return Ok(e);
+        }
+        if e.state.is_stale() {
+            store.reconcile_stale()?;
+            return Ok(store.find_container(id)?);
+        }
+        if Instant::now() >= deadline {
+            return Ok(e);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn mark_user_stop(store: &Store, id: &str) {
+    let _ = std::fs::write(store.container_dir(id).join(STOPPED_MARK), b"");
+}
+
+/// `berth kill`: sends `sig` to the container's init.
+pub fn kill(store: &Store, entry: &ContainerEntry, sig: Signal) -> Result<()> {
+    if !is_live(entry) || entry.state.is_stale() {
+        return Err(RuntimeError::Invalid(format!(
+            "cannot kill container: {}: container {} is not running",
+            entry.name, entry.id
+        )));
+    }
+    if matches!(sig, Signal::SIGKILL | Signal::SIGTERM | Signal::SIGINT) {
+        mark_user_stop(store, &entry.id);
+    }
+    send(Pid::from_raw(entry.state.pid), sig)
+        .map_err(|e| RuntimeError::Setup(format!("signal container {}: {e}", entry.id)))
+}
+
+/// `berth stop`: the stop signal, then SIGKILL after `timeout` seconds.
+pub fn stop(store: &Store, entry: &ContainerEntry, timeout: Option<i64>, signal: Option<Signal>) -> Result<()> {
+    if !is_live(entry) || entry.state.is_stale() {
+        return Ok(());
+    }
+    let config = super::engine::load_config(store, &entry.id)?;
+    let sig = signal
+        .or_else(|| Signal::try_from(config.stop_signal).ok())
+        .unwrap_or(Signal::SIGTERM);
+    let secs = timeout.or(config.stop_timeout).unwrap_or(10);
+    mark_user_stop(store, &entry.id);
+    let pid = entry.state.pid;
+    if entry.state.paused {
+        // A frozen process cannot act on a signal; thaw it first.
+        let _ = super::engine::thaw(store, entry);
+    }
+    let _ = send(Pid::from_raw(pid), sig);
+    let gone = secs >= 0 && wait_pid_gone(pid, Duration::from_secs(secs as u64));
+    if !gone {
+        let _ = send(Pid::from_raw(pid), Signal::SIGKILL);
+        wait_pid_gone(pid, Duration::from_secs(10));
+    }
+    wait_recorded(store, &entry.id, Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// `berth wait`: blocks until the container stops and returns its exit code.
+pub fn wait(store: &Store, id: &str) -> Result<i32> {
+    loop {
+        let e = store.find_container(id)?;
+        if e.state.is_stale() {
+            store.reconcile_stale()?;
+            continue;
+        }
+        match e.state.status {
+            ContainerStatus::Running | ContainerStatus::Paused if e.state.pid > 0 => {
+                wait_pid_gone(e.state.pid, Duration::from_secs(3600));
+                let rec = wait_recorded(store, id, Duration::from_secs(5))?;
+                if rec.state.status != ContainerStatus::Restarting {
+                    return Ok(rec.state.exit_code);
+                }
+            }
+            ContainerStatus::Restarting => std::thread::sleep(Duration::from_millis(50)),
+            _ => return Ok(e.state.exit_code),
+        }
+    }
+}

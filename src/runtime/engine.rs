@@ -1,0 +1,581 @@
+//! Container flows over the store: create (plan the spec and record it),
+//! start (cgroup, seccomp, launch), and the bookkeeping around exit.
+//! Foreground supervision lives in `relay`, detached in `monitor`.
+
+use std::collections::BTreeMap;
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::cgroups::{self, Cgroup, CgroupParent, Resources};
+use super::config::{ContainerConfig, HealthConfig, LogConfig, RestartPolicy};
+use super::error::{Result, RuntimeError};
+use super::launcher::{self, LaunchRequest, Launched, LinuxSyscall, RootfsSource, Stdio};
+use super::relay::Exit;
+use super::seccomp;
+use super::spec::{self, ImageConfig, RunOptions, SpecContext};
+use crate::store::containers::{ContainerEntry, ContainerStatus, NewContainer};
+use crate::store::{ImageRecord, Store};
+
+/// What `create` needs beyond the spec options.
+pub struct CreateRequest {
+    pub run: RunOptions,
+    pub image: Option<ImageRecord>,
+    /// The image as the user named it (shown by `ps`).
+    pub image_name: String,
+    /// `--rootfs DIR` instead of an image.
+    pub rootfs_dir: Option<PathBuf>,
+    pub name: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub restart: RestartPolicy,
+    pub log: LogConfig,
+    pub health: Option<HealthConfig>,
+    pub no_healthcheck: bool,
+    pub stop_timeout: Option<i64>,
+    pub auto_remove: bool,
+}
+
+fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {
+    let raw = store.read_blob(&image.id)?;
+    serde_json::from_slice(&raw)
+        .map_err(|e| RuntimeError::Invalid(format!("image {} has a corrupt config: {e}", image.id.short())))
+}
+
+/// docker's `ps` COMMAND column: the argv joined, quoted as docker shows it.
+fn command_line(args: &[String]) -> String {
+    args.join(" ")
+}
+
+/// Plans and records a container; nothing runs yet.
+pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
+    let cfg_json = match &req.image {
+        Some(img) => image_config_json(store, img)?,
+        None => json!({}),
+    };
+    let image_cfg = ImageConfig::from_config_json(&cfg_json["config"]);
+    let id = hex::encode(rand::random::<[u8; 32]>());
+    let dir = store.container_dir(&id);
+    std::fs::create_dir_all(&dir).map_err(|e| RuntimeError::io(format!("create {}", dir.display()), e))?;
+    let cleanup_dir = |e: RuntimeError| {
+        let _ = std::fs::remove_dir_all(&dir);
+        e
+    };
+    let hostname = req
+        .run
+        .hostname
+        .clone()
+        .unwrap_or_else(|| id[..12].to_string());
+    write_etc_files(&dir, &hostname, &req.run).map_err(cleanup_dir)?;
+
+    let mut created_volumes = Vec::new();
+    let mut anonymous = Vec::new();
+    let mut resolve_volume = |name: &str| -> std::result::Result<PathBuf, spec::SpecError> {
+        let (vol, _) = store
+            .create_volume(if name.is_empty() { None } else { Some(name) }, BTreeMap::new(), BTreeMap::new())
+            .map_err(|e| spec::SpecError::from_message(e.to_string()))?;
+        if name.is_empty() {
+            anonymous.push(vol.name.clone());
+        }
+        created_volumes.push(vol.name.clone());
+        Ok(vol.mountpoint.join("_data"))
+    };
+    let hard_limit = |r| current_hard_limit(r);
+    let mut ctx = SpecContext {
+        container_id: &id,
+        rootless: store.paths().rootless,
+        caller_hard_limits: &hard_limit,
+        hosts_file: Some(dir.join("hosts")),
+        resolv_conf: Some(dir.join("resolv.conf")),
+        hostname_file: Some(dir.join("hostname")),
+        seccomp: None,
+        resolve_volume: &mut resolve_volume,
+        cgroups_path: None,
+    };
+    let built = spec::build_spec(&req.run, &image_cfg, &mut ctx)
+        .map_err(|e| cleanup_dir(RuntimeError::Invalid(e.to_string())))?;
+    let mut oci = built.spec;
+    choose_seccomp(&req.run, &mut oci).map_err(cleanup_dir)?;
+
+    let health = if req.no_healthcheck {
+        None
+    } else {
+        req.health.clone().or_else(|| image_health(&cfg_json))
+    };
+    let args = built.process_args.clone();
+    let config = ContainerConfig {
+        docker_config: docker_config_json(&req, &image_cfg, &cfg_json, &hostname, &args, &oci),
+        host_config: host_config_json(&req),
+        mounts: serde_json::to_value(&built.mounts_for_inspect).unwrap_or(json!([])),
+        path: args.first().cloned().unwrap_or_default(),
+        args: args.iter().skip(1).cloned().collect(),
+        tty: req.run.tty,
+        interactive: req.run.interactive,
+        stop_signal: built.stop_signal,
+        stop_timeout: req.stop_timeout,
+        restart: req.restart.clone(),
+        log: Some(req.log.clone()),
+        health,
+        auto_remove: req.auto_remove,
+        user: built.user_unresolved.clone(),
+        group_add: req.run.group_add.clone(),
+        anonymous_volumes: anonymous.clone(),
+        init: req.run.init,
+        hostname,
+    };
+    let new = NewContainer {
+        id: Some(id.clone()),
+        name: req.name.clone(),
+        image_id: req.image.as_ref().map(|i| i.id.clone()),
+        image_name: req.image_name.clone(),
+        command: command_line(&args),
+        labels: req.labels.clone(),
+        mounts: created_volumes.clone(),
+        rootfs: req.rootfs_dir.clone(),
+        spec: serde_json::to_value(&oci).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
+        config: serde_json::to_value(&config).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
+    };
+    match store.create_container(new) {
+        Ok(entry) => Ok(entry),
+        Err(e) => {
+            for v in &anonymous {
+                let _ = store.remove_volume(v, true);
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+            Err(e.into())
+        }
+    }
+}
+
+fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result<()> {
+    let mut requested: Option<&str> = None;
+    for opt in &run.security_opts {
+        if let Some(v) = opt.strip_prefix("seccomp=").or_else(|| opt.strip_prefix("seccomp:")) {
+            requested = Some(v);
+        }
+    }
+    let caps: Vec<String> = oci
+        .process()
+        .as_ref()
+        .and_then(|p| p.capabilities().as_ref())
+        .and_then(|c| c.bounding().as_ref())
+        .map(|b| b.iter().map(|c| format!("CAP_{c:?}").to_uppercase().replace("CAP_CAP_", "CAP_")).collect())
+        .unwrap_or_default();
+    let profile = match requested {
+        Some("unconfined") => None,
+        Some(path) => {
+            let data = std::fs::read(path).map_err(|e| {
+                RuntimeError::Invalid(format!("opening seccomp profile ({path}) failed: {e}"))
+            })?;
+            Some(
+                seccomp::from_docker_json(&data, &caps)
+                    .map_err(|e| RuntimeError::Invalid(format!("seccomp profile {path}: {e}")))?,
+            )
+        }
+        None if run.privileged => None,
+        None => Some(seccomp::docker_default(&caps)),
+    };
+    if let Some(p) = &profile {
+        // Fail at create, not at start, when a profile cannot be compiled.
+        seccomp::compile(p).map_err(|e| RuntimeError::Invalid(format!("seccomp profile: {e}")))?;
+    }
+    if let Some(linux) = oci.linux_mut() {
+        linux.set_seccomp(profile);
+    }
+    Ok(())
+}
+
+fn current_hard_limit(resource: spec::Resource) -> Option<u64> {
+    spec::caller_hard_limit(resource)
+}
+
+fn image_health(cfg: &serde_json::Value) -> Option<HealthConfig> {
+    let h = &cfg["config"]["Healthcheck"];
+    if h.is_null() {
+        return None;
+    }
+    serde_json::from_value(h.clone()).ok()
+}
+
+/// /etc/hostname, /etc/hosts and /etc/resolv.conf for the container.
+fn write_etc_files(dir: &Path, hostname: &str, run: &RunOptions) -> Result<()> {
+    let io = |what: &str| {
+        let what = what.to_string();
+        move |e| RuntimeError::io(what.clone(), e)
+    };
+    std::fs::write(dir.join("hostname"), format!("{hostname}\n")).map_err(io("write hostname"))?;
+    let mut hosts = String::from(
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n",
+    );
+    for h in &run.add_hosts {
+        if let Some((name, ip)) = h.split_once(':') {
+            hosts.push_str(&format!("{ip}\t{name}\n"));
+        }
+    }
+    hosts.push_str(&format!("127.0.1.1\t{hostname}\n"));
+    std::fs::write(dir.join("hosts"), hosts).map_err(io("write hosts"))?;
+    let resolv = if run.dns.is_empty() && run.dns_search.is_empty() && run.dns_options.is_empty() {
+        host_resolv_conf()
+    } else {
+        let mut s = String::new();
+        for d in &run.dns {
+            s.push_str(&format!("nameserver {d}\n"));
+        }
+        if !run.dns_search.is_empty() {
+            s.push_str(&format!("search {}\n", run.dns_search.join(" ")));
+        }
+        if !run.dns_options.is_empty() {
+            s.push_str(&format!("options {}\n", run.dns_options.join(" ")));
+        }
+        s
+    };
+    std::fs::write(dir.join("resolv.conf"), resolv).map_err(io("write resolv.conf"))?;
+    Ok(())
+}
+
+/// The host's resolv.conf, minus loopback resolvers a container cannot reach
+/// (docker's rule); Google's servers are docker's fallback, but we have no
+/// network guarantees, so an empty list stays empty.
+fn host_resolv_conf() -> String {
+    let text = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    text.lines()
+        .filter(|l| {
+            let mut parts = l.split_whitespace();
+            !(parts.next() == Some("nameserver")
+                && parts.next().is_some_and(|ip| ip.starts_with("127.") || ip == "::1"))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn docker_config_json(
+    req: &CreateRequest,
+    image_cfg: &ImageConfig,
+    cfg_json: &serde_json::Value,
+    hostname: &str,
+    args: &[String],
+    oci: &oci_spec::runtime::Spec,
+) -> serde_json::Value {
+    let env: Vec<String> = oci
+        .process()
+        .as_ref()
+        .and_then(|p| p.env().clone())
+        .unwrap_or_default();
+    let _ = image_cfg;
+    let image_conf = &cfg_json["config"];
+    let entrypoint = match &req.run.entrypoint {
+        Some(e) if e.is_empty() => serde_json::Value::Null,
+        Some(e) => json!([e]),
+        None => image_conf["Entrypoint"].clone(),
+    };
+    let cmd = if req.run.cmd.is_empty() {
+        if req.run.entrypoint.is_some() {
+            serde_json::Value::Null
+        } else {
+            image_conf["Cmd"].clone()
+        }
+    } else {
+        json!(req.run.cmd)
+    };
+    let mut labels = serde_json::Map::new();
+    if let Some(l) = image_conf["Labels"].as_object() {
+        labels.extend(l.clone());
+    }
+    for (k, v) in &req.labels {
+        labels.insert(k.clone(), json!(v));
+    }
+    let _ = args;
+    json!({
+        "Hostname": hostname,
+        "Domainname": req.run.domainname.clone().unwrap_or_default(),
+        "User": req.run.user.clone().unwrap_or_else(|| image_conf["User"].as_str().unwrap_or("").to_string()),
+        "AttachStdin": req.run.interactive,
+        "AttachStdout": true,
+        "AttachStderr": true,
+        "Tty": req.run.tty,
+        "OpenStdin": req.run.interactive,
+        "StdinOnce": req.run.interactive,
+        "Env": env,
+        "Cmd": cmd,
+        "Image": req.image_name,
+        "Volumes": image_conf["Volumes"].clone(),
+        "WorkingDir": req.run.workdir.clone().unwrap_or_else(|| image_conf["WorkingDir"].as_str().unwrap_or("").to_string()),
+        "Entrypoint": entrypoint,
+        "OnBuild": serde_json::Value::Null,
+        "Labels": labels,
+        "StopSignal": req.run.stop_signal.clone().or_else(|| image_conf["StopSignal"].as_str().map(str::to_string)),
+        "StopTimeout": req.stop_timeout,
+        "ExposedPorts": image_conf["ExposedPorts"].clone(),
+        "Healthcheck": req.health.as_ref().map(|h| serde_json::to_value(h).unwrap_or_default()),
+    })
+}
+
+fn host_config_json(req: &CreateRequest) -> serde_json::Value {
+    let r = &req.run;
+    json!({
+        "Binds": r.volumes,
+        "NetworkMode": match &r.network { spec::NetworkMode::None => "none".to_string(), spec::NetworkMode::Host => "host".to_string(), spec::NetworkMode::Bridge => "bridge".to_string(), spec::NetworkMode::Container(c) => format!("container:{c}") },
+        "RestartPolicy": req.restart,
+        "AutoRemove": req.auto_remove,
+        "LogConfig": req.log,
+        "CapAdd": r.cap_add,
+        "CapDrop": r.cap_drop,
+        "Dns": r.dns,
+        "DnsOptions": r.dns_options,
+        "DnsSearch": r.dns_search,
+        "ExtraHosts": r.add_hosts,
+        "GroupAdd": r.group_add,
+        "Privileged": r.privileged,
+        "ReadonlyRootfs": r.read_only,
+        "SecurityOpt": r.security_opts,
+        "Tmpfs": r.tmpfs,
+        "ShmSize": r.shm_size.as_deref().and_then(|s| super::config::parse_size(s).ok()).unwrap_or(64 << 20),
+        "Memory": r.memory.as_deref().and_then(|s| super::config::parse_size(s).ok()).unwrap_or(0),
+        "MemorySwap": r.memory_swap.as_deref().and_then(|s| super::config::parse_size(s).ok()).unwrap_or(0),
+        "CpuShares": r.cpu_shares.unwrap_or(0),
+        "NanoCpus": r.cpus.as_deref().and_then(|c| c.parse::<f64>().ok()).map(|c| (c * 1e9) as i64).unwrap_or(0),
+        "PidsLimit": r.pids_limit,
+        "Ulimits": r.ulimits,
+        "Devices": r.devices,
+        "Init": r.init,
+    })
+}
+
+/// The pieces a started container leaves to its supervisor.
+pub struct Started {
+    pub launched: Launched,
+    pub cgroup: Cgroup,
+}
+
+/// Launches a created (or exited) container. `stdio` decides who sees its
+/// output; `die_with_parent` ties its life to the calling process.
+pub fn launch_container(store: &Store, entry: &ContainerEntry, stdio: Stdio, preserve_fds: Vec<i32>) -> Result<Started> {
+    let file = store.container_file(&entry.id)?;
+    let oci: oci_spec::runtime::Spec = serde_json::from_value(file.spec)
+        .map_err(|e| RuntimeError::Invalid(format!("container {} has a corrupt spec: {e}", entry.id)))?;
+    let config: ContainerConfig = serde_json::from_value(file.config)
+        .map_err(|e| RuntimeError::Invalid(format!("container {} has a corrupt config: {e}", entry.id)))?;
+    let dir = store.container_dir(&entry.id);
+    let rootfs = match &entry.rootfs {
+        Some(d) => RootfsSource::Dir(d.clone()),
+        None => {
+            let layers_root = store.root().join("layers");
+            let lower = store
+                .rootfs_layers(entry)?
+                .into_iter()
+                .map(|p| p.strip_prefix(&layers_root).map(Path::to_path_buf).unwrap_or(p))
+                .collect();
+            let mountpoint = dir.join("merged");
+            for d in ["upper", "work", "merged"] {
+                std::fs::create_dir_all(dir.join(d))
+                    .map_err(|e| RuntimeError::io(format!("create {}", dir.join(d).display()), e))?;
+            }
+            RootfsSource::Overlay {
+                layers_root,
+                lower,
+                upper: dir.join("upper"),
+                work: dir.join("work"),
+                mountpoint,
+            }
+        }
+    };
+    let layout = cgroups::detect().map_err(|e| RuntimeError::Setup(format!("cgroups: {e}")))?;
+    let resources = oci
+        .linux()
+        .as_ref()
+        .and_then(|l| l.resources().as_ref())
+        .map(Resources::from_oci)
+        .unwrap_or_default();
+    let cgroup = Cgroup::create(&layout, &CgroupParent::Root("berth".into()), &entry.id, &resources)
+        .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+    let result = (|| {
+        let procs: Vec<OwnedFd> = cgroup
+            .open_procs_fds()
+            .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+        let program = match oci.linux().as_ref().and_then(|l| l.seccomp().as_ref()) {
+            Some(profile) => Some(
+                seccomp::compile(profile)
+                    .map_err(|e| RuntimeError::Setup(format!("seccomp: {e}")))?,
+            ),
+            None => None,
+        };
+        let install = program.as_ref().map(|p| {
+            move || match seccomp::install(p) {
+                Ok(()) => 0,
+                Err(e) => e.errno(),
+            }
+        });
+        let user = config.user.clone();
+        let groups = config.group_add.clone();
+        let resolve = move |root: &Path| {
+            spec::resolve_user(root, &user, &groups)
+                .map(|u| (u.uid, u.gid, u.additional_gids))
+                .map_err(|e| e.to_string())
+        };
+        let req = LaunchRequest {
+            spec: &oci,
+            rootfs,
+            stdio,
+            cgroup_procs: procs,
+            seccomp_install: install.as_ref().map(|f| f as &(dyn Fn() -> i32 + Sync)),
+            preserve_fds,
+            die_with_parent: true,
+            init: config.init,
+            resolve_user: &resolve,
+        };
+        launcher::launch(&LinuxSyscall, &req).map_err(|e| match e.exit_code() {
+            127 => RuntimeError::CommandNotFound(e.to_string()),
+            126 => RuntimeError::CannotInvoke(e.to_string()),
+            _ => RuntimeError::Setup(e.to_string()),
+        })
+    })();
+    match result {
+        Ok(launched) => Ok(Started { launched, cgroup }),
+        Err(e) => {
+            let _ = cgroup.destroy();
+            Err(e)
+        }
+    }
+}
+
+/// Records that the container runs under supervisor `monitor_pid`.
+pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Result<ContainerEntry> {
+    let monitor_start = crate::store::containers::process_start_time(monitor_pid).unwrap_or(0);
+    Ok(store.update_container(id, |e| {
+        e.state.status = ContainerStatus::Running;
+        e.state.pid = pid;
+        e.state.monitor_pid = monitor_pid;
+        e.state.monitor_start = monitor_start;
+        e.state.started_at = Some(Utc::now());
+        e.state.finished_at = None;
+        e.state.exit_code = 0;
+        e.state.oom_killed = false;
+        e.state.error.clear();
+        e.state.paused = false;
+        Ok(())
+    })?)
+}
+
+/// Records an exit, and removes the cgroup.
+pub fn mark_exited(store: &Store, id: &str, exit: Exit, cgroup: &Cgroup) -> Result<ContainerEntry> {
+    let oom = cgroup.oom_killed();
+    let _ = cgroup.destroy();
+    let _ = std::fs::write(store.container_dir(id).join("exit-code"), exit.code.to_string());
+    Ok(store.update_container(id, |e| {
+        e.state.status = ContainerStatus::Exited;
+        e.state.pid = 0;
+        e.state.exit_code = exit.code;
+        e.state.oom_killed = oom;
+        e.state.finished_at = Some(Utc::now());
+        Ok(())
+    })?)
+}
+
+/// Records a start failure on the container, as docker's State.Error.
+pub fn mark_failed(store: &Store, id: &str, err: &RuntimeError) {
+    let code = i32::from(err.run_exit_code());
+    let msg = err.to_string();
+    let _ = store.update_container(id, |e| {
+        e.state.status = if e.state.started_at.is_some() {
+            ContainerStatus::Exited
+        } else {
+            ContainerStatus::Created
+        };
+        e.state.exit_code = code;
+        e.state.error = msg;
+        e.state.pid = 0;
+        Ok(())
+    });
+}
+
+pub fn load_config(store: &Store, id: &str) -> Result<ContainerConfig> {
+    let file = store.container_file(id)?;
+    serde_json::from_value(file.config)
+        .map_err(|e| RuntimeError::Invalid(format!("container {id} has a corrupt config: {e}")))
+}
+
+/// Removes a container record, its files and (with `volumes`) its anonymous volumes.
+pub fn remove(store: &Store, entry: &ContainerEntry, volumes: bool) -> Result<()> {
+    let config = load_config(store, &entry.id).ok();
+    if let Ok(layout) = cgroups::detect() {
+        if let Ok(Some(cg)) = Cgroup::open(&layout, &CgroupParent::Root("berth".into()), &entry.id) {
+            let _ = cg.destroy();
+        }
+    }
+    store.remove_container(&entry.id)?;
+    if volumes {
+        if let Some(c) = config {
+            for v in c.anonymous_volumes {
+                let _ = store.remove_volume(&v, false);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn open_cgroup(id: &str) -> Result<Cgroup> {
+    let layout = cgroups::detect().map_err(|e| RuntimeError::Setup(format!("cgroups: {e}")))?;
+    Cgroup::open(&layout, &CgroupParent::Root("berth".into()), id)
+        .map_err(|e| RuntimeError::Setup(e.to_string()))?
+        .ok_or_else(|| RuntimeError::NotRunning(id.to_string()))
+}
+
+fn require_running(entry: &ContainerEntry) -> Result<()> {
+    if entry.state.status == ContainerStatus::Running || entry.state.status == ContainerStatus::Paused {
+        if entry.state.pid > 0 && !entry.state.is_stale() {
+            return Ok(());
+        }
+    }
+    Err(RuntimeError::Invalid(format!("container {} is not running", entry.id)))
+}
+
+/// `berth pause`: freezes every process of the container.
+pub fn pause(store: &Store, entry: &ContainerEntry) -> Result<()> {
+    require_running(entry)?;
+    if entry.state.paused {
+        return Err(RuntimeError::Invalid(format!("container {} is already paused", entry.id)));
+    }
+    open_cgroup(&entry.id)?
+        .freeze()
+        .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+    store.update_container(&entry.id, |e| {
+        e.state.paused = true;
+        e.state.status = ContainerStatus::Paused;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// `berth unpause`.
+pub fn thaw(store: &Store, entry: &ContainerEntry) -> Result<()> {
+    require_running(entry)?;
+    if !entry.state.paused {
+        return Err(RuntimeError::Invalid(format!("container {} is not paused", entry.id)));
+    }
+    open_cgroup(&entry.id)?
+        .thaw()
+        .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+    store.update_container(&entry.id, |e| {
+        e.state.paused = false;
+        e.state.status = ContainerStatus::Running;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Resource usage for `stats`.
+pub fn stats(entry: &ContainerEntry) -> Result<cgroups::Stats> {
+    require_running(entry)?;
+    open_cgroup(&entry.id)?
+        .stats()
+        .map_err(|e| RuntimeError::Setup(e.to_string()))
+}
+
+/// Processes of the container, for `top`.
+pub fn pids(entry: &ContainerEntry) -> Result<Vec<i32>> {
+    require_running(entry)?;
+    open_cgroup(&entry.id)?
+        .pids()
+        .map_err(|e| RuntimeError::Setup(e.to_string()))
+}

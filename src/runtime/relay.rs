@@ -1,0 +1,321 @@
+//! The parent's side of a running container: copy its output to the
+//! terminal and/or the log, feed it stdin, forward signals, and reap it.
+//! One poll loop in one thread; used by foreground `run`/`start -a` and by
+//! the detached monitor.
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{kill, SigSet, Signal};
+use nix::sys::signalfd::{SfdFlags, SignalFd};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{read, write, Pid};
+
+use super::logs::{LogWriter, Stream};
+
+/// Signals berth forwards to the container (docker's sig-proxy set, minus
+/// the ones that cannot be caught).
+pub const FORWARDED: [Signal; 8] = [
+    Signal::SIGINT,
+    Signal::SIGTERM,
+    Signal::SIGHUP,
+    Signal::SIGQUIT,
+    Signal::SIGUSR1,
+    Signal::SIGUSR2,
+    Signal::SIGWINCH,
+    Signal::SIGCONT,
+];
+
+/// The signal mask the relay needs; block it BEFORE the container is
+/// launched so no SIGCHLD or SIGINT can slip past the signalfd. The
+/// launcher resets the mask in the container.
+pub fn block_signals() -> io::Result<SigSet> {
+    let mut set = SigSet::empty();
+    for s in FORWARDED {
+        set.add(s);
+    }
+    set.add(Signal::SIGCHLD);
+    set.thread_block().map_err(io::Error::from)?;
+    Ok(set)
+}
+
+pub struct Relay<'a> {
+    pub child: Pid,
+    pub stdout: Option<OwnedFd>,
+    pub stderr: Option<OwnedFd>,
+    /// With a tty the master carries both directions.
+    pub pty: Option<OwnedFd>,
+    pub stdin_pipe: Option<OwnedFd>,
+    /// Our stdin, copied into the container when interactive.
+    pub input: Option<BorrowedFd<'a>>,
+    /// Copy output to our own stdout/stderr (foreground).
+    pub to_terminal: bool,
+    pub log: Option<LogWriter>,
+    pub forward_signals: bool,
+    /// Called every `tick_every` (health checks, restart bookkeeping).
+    pub tick_every: Option<Duration>,
+}
+
+/// How the container ended, in docker's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit {
+    pub code: i32,
+    pub signal: Option<i32>,
+}
+
+impl Exit {
+    pub fn from_status(ws: WaitStatus) -> Option<Exit> {
+        match ws {
+            WaitStatus::Exited(_, code) => Some(Exit { code, signal: None }),
+            WaitStatus::Signaled(_, sig, _) => Some(Exit {
+                code: 128 + sig as i32,
+                signal: Some(sig as i32),
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn set_nonblocking(fd: BorrowedFd) -> io::Result<()> {
+    let flags = fcntl(fd, FcntlArg::F_GETFL).map_err(io::Error::from)?;
+    let flags = OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK;
+    fcntl(fd, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
+    Ok(())
+}
+
+fn write_all(fd: i32, mut data: &[u8]) {
+    // SAFETY-free: our own stdout/stderr fds stay open for the process life.
+    let target = unsafe { BorrowedFd::borrow_raw(fd) };
+    while !data.is_empty() {
+        match write(target, data) {
+            Ok(0) => return,
+            Ok(n) => data = &data[n..],
+            Err(Errno::EINTR) => continue,
+            Err(Errno::EAGAIN) => {
+                let mut pfd = [PollFd::new(target, PollFlags::POLLOUT)];
+                let _ = poll(&mut pfd, PollTimeout::from(100u16));
+            }
+            // A closed terminal or pipe: the container keeps running, output is dropped.
+            Err(_) => return,
+        }
+    }
+}
+
+impl Relay<'_> {
+    /// Runs until the container exits; `on_tick` runs every `tick_every`.
+    pub fn run(mut self, mask: &SigSet, mut on_tick: impl FnMut()) -> io::Result<Exit> {
+        let sfd = SignalFd::with_flags(mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
+            .map_err(io::Error::from)?;
+        for fd in [&self.stdout, &self.stderr, &self.pty].into_iter().flatten() {
+            set_nonblocking(fd.as_fd())?;
+        }
+        let mut out_open = self.stdout.is_some();
+        let mut err_open = self.stderr.is_some();
+        let mut pty_open = self.pty.is_some();
+        let mut input_open = self.input.is_some() && (self.stdin_pipe.is_some() || self.pty.is_some());
+        let mut exited: Option<Exit> = None;
+        let mut drain_deadline: Option<Instant> = None;
+        let mut next_tick = self.tick_every.map(|d| Instant::now() + d);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            if let Some(e) = exited {
+                let all_closed = !out_open && !err_open && !pty_open;
+                if all_closed || drain_deadline.is_some_and(|d| Instant::now() >= d) {
+                    if let Some(log) = self.log.as_mut() {
+                        let _ = log.flush();
+                    }
+                    return Ok(e);
+                }
+            }
+            let mut fds: Vec<PollFd> = Vec::with_capacity(5);
+            let mut kinds: Vec<u8> = Vec::with_capacity(5);
+            fds.push(PollFd::new(sfd.as_fd(), PollFlags::POLLIN));
+            kinds.push(0);
+            if out_open {
+                if let Some(fd) = &self.stdout {
+                    fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+                    kinds.push(1);
+                }
+            }
+            if err_open {
+                if let Some(fd) = &self.stderr {
+                    fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+                    kinds.push(2);
+                }
+            }
+            if pty_open {
+                if let Some(fd) = &self.pty {
+                    fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+                    kinds.push(3);
+                }
+            }
+            if input_open && exited.is_none() {
+                if let Some(fd) = self.input {
+                    fds.push(PollFd::new(fd, PollFlags::POLLIN));
+                    kinds.push(4);
+                }
+            }
+            let timeout = match (drain_deadline, next_tick) {
+                (Some(d), _) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
+                    .unwrap_or(PollTimeout::MAX),
+                (None, Some(t)) => PollTimeout::try_from(t.saturating_duration_since(Instant::now()))
+                    .unwrap_or(PollTimeout::MAX),
+                (None, None) => PollTimeout::NONE,
+            };
+            match poll(&mut fds, timeout) {
+                Ok(_) | Err(Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+            let ready: Vec<(u8, bool)> = fds
+                .iter()
+                .zip(kinds.iter())
+                .map(|(p, k)| {
+                    let r = p.revents().unwrap_or(PollFlags::empty());
+                    (*k, r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR))
+                })
+                .collect();
+            drop(fds);
+            if let Some(t) = next_tick {
+                if Instant::now() >= t && exited.is_none() {
+                    on_tick();
+                    next_tick = self.tick_every.map(|d| Instant::now() + d);
+                }
+            }
+            for (kind, is_ready) in ready {
+                if !is_ready {
+                    continue;
+                }
+                match kind {
+                    0 => {
+                        while let Ok(Some(info)) = sfd.read_signal() {
+                            let signo = info.ssi_signo as i32;
+                            if signo == Signal::SIGCHLD as i32 {
+                                continue;
+                            }
+                            if signo == Signal::SIGWINCH as i32 {
+                                self.copy_window_size();
+                                continue;
+                            }
+                            if self.forward_signals && exited.is_none() {
+                                if let Ok(sig) = Signal::try_from(signo) {
+                                    let _ = kill(self.child, sig);
+                                }
+                            }
+                        }
+                        if exited.is_none() {
+                            exited = self.reap()?;
+                            if exited.is_some() {
+                                drain_deadline = Some(Instant::now() + Duration::from_secs(2));
+                            }
+                        }
+                    }
+                    1 => out_open = self.pump(1, Stream::Stdout, &mut buf),
+                    2 => err_open = self.pump(2, Stream::Stderr, &mut buf),
+                    3 => pty_open = self.pump(3, Stream::Stdout, &mut buf),
+                    4 => input_open = self.feed_input(&mut buf),
+                    _ => {}
+                }
+            }
+            // SIGCHLD may have been consumed before a pipe closed; check cheaply.
+            if exited.is_none() && !out_open && !err_open && !pty_open {
+                exited = self.reap()?;
+                if exited.is_some() {
+                    drain_deadline = Some(Instant::now());
+                } else if self.stdout.is_none() && self.pty.is_none() && self.stderr.is_none() {
+                    // No output to watch: wait on the signalfd only.
+                }
+            }
+        }
+    }
+
+    fn reap(&self) -> io::Result<Option<Exit>> {
+        loop {
+            match waitpid(self.child, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) => return Ok(None),
+                Ok(ws) => {
+                    if let Some(e) = Exit::from_status(ws) {
+                        return Ok(Some(e));
+                    }
+                }
+                Err(Errno::EINTR) => continue,
+                Err(Errno::ECHILD) => {
+                    return Ok(Some(Exit {
+                        code: 255,
+                        signal: None,
+                    }))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Returns whether the source is still open.
+    fn pump(&mut self, which: u8, stream: Stream, buf: &mut [u8]) -> bool {
+        let fd = match which {
+            1 => self.stdout.as_ref(),
+            2 => self.stderr.as_ref(),
+            _ => self.pty.as_ref(),
+        };
+        let Some(fd) = fd else { return false };
+        loop {
+            match read(fd, buf) {
+                Ok(0) => return false,
+                Ok(n) => {
+                    let data = &buf[..n];
+                    if self.to_terminal {
+                        let target = if stream == Stream::Stderr { 2 } else { 1 };
+                        write_all(target, data);
+                    }
+                    if let Some(log) = self.log.as_mut() {
+                        let _ = log.write(stream, data);
+                    }
+                }
+                Err(Errno::EINTR) => continue,
+                Err(Errno::EAGAIN) => return true,
+                // EIO on a pty master means every slave fd closed.
+                Err(_) => return false,
+            }
+        }
+    }
+
+    fn feed_input(&mut self, buf: &mut [u8]) -> bool {
+        let Some(input) = self.input else { return false };
+        let target = match (&self.pty, &self.stdin_pipe) {
+            (Some(p), _) => p.as_raw_fd(),
+            (None, Some(p)) => p.as_raw_fd(),
+            _ => return false,
+        };
+        match read(input, buf) {
+            Ok(0) => {
+                // End of our stdin: close the container's, as docker does (not for a tty).
+                if self.pty.is_none() {
+                    self.stdin_pipe = None;
+                }
+                false
+            }
+            Ok(n) => {
+                write_all(target, &buf[..n]);
+                true
+            }
+            Err(Errno::EINTR) | Err(Errno::EAGAIN) => true,
+            Err(_) => false,
+        }
+    }
+
+    fn copy_window_size(&self) {
+        let (Some(pty), Some(input)) = (&self.pty, self.input) else {
+            return;
+        };
+        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+        // SAFETY: TIOCGWINSZ/TIOCSWINSZ read/write a winsize struct we own.
+        unsafe {
+            if libc::ioctl(input.as_raw_fd(), libc::TIOCGWINSZ, &mut ws) == 0 {
+                libc::ioctl(pty.as_raw_fd(), libc::TIOCSWINSZ, &ws);
+            }
+        }
+    }
+}
