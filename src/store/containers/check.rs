@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::ErrorKind;
 
-use super::{mount_under, ContainersFile, CREATING_LOCK};
+use super::mounts::mount_under;
+use super::{ContainersFile, CREATING_LOCK};
 use crate::store::check::CheckReport;
 use crate::store::error::{IoContext, Result};
 use crate::store::lock::{try_exclusive, WriteGuard};

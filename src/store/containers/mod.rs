@@ -16,6 +16,7 @@
 
 mod check;
 mod liveness;
+mod mounts;
 mod users;
 
 #[cfg(test)]
@@ -38,6 +39,7 @@ use super::staging::remove_tree;
 use super::Store;
 
 pub use liveness::process_start_time;
+use mounts::mount_under;
 pub use users::ContainerUsers;
 
 /// docker's container states, serialized as docker's strings.
@@ -569,40 +571,4 @@ fn generate_name(entries: &[ContainerEntry], id: &str) -> String {
         }
     }
     id[..12].to_string()
-}
-
-/// The first mount point at or below `dir`, from `/proc/self/mountinfo`.
-fn mount_under(dir: &Path) -> Option<PathBuf> {
-    let dir = fs::canonicalize(dir).ok()?;
-    let info = fs::read_to_string("/proc/self/mountinfo").ok()?;
-    info.lines()
-        .filter_map(|line| line.split(' ').nth(4))
-        .map(|p| PathBuf::from(unescape_mountinfo(p)))
-        .find(|p| p.starts_with(&dir))
-}
-
-/// mountinfo writes space, tab, newline and backslash as `\ooo` octal.
-fn unescape_mountinfo(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let octal = b
-            .get(i + 1..i + 4)
-            .filter(|d| b[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)));
-        match octal {
-            Some(d) => {
-                let v = u16::from(d[0] - b'0') * 64
-                    + u16::from(d[1] - b'0') * 8
-                    + u16::from(d[2] - b'0');
-                out.push(v as u8);
-                i += 4;
-            }
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

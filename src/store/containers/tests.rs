@@ -3,6 +3,7 @@ use std::io::Cursor;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::mounts::unescape_mountinfo;
 use super::*;
 use crate::store::images::ImageQuery;
 use crate::store::import::{import, ImportChanges};

@@ -1,4 +1,5 @@
-//! Which images containers use, for `rmi` and `image prune`.
+//! Which images and volumes containers use, for `rmi`, `image prune`,
+//! `volume rm` and `volume prune`.
 //!
 //! The lock order is containers → images, and `remove_image` holds the
 //! images write lock while it asks whether a container uses the image, so
