@@ -282,8 +282,9 @@ impl Store {
             .collect())
     }
 
-    /// Renames into the staging trash (fast, under the lock); None when the
-    /// directory is already gone or cannot be moved (then it is deleted in place).
+    /// Renames into the staging trash (fast, under the lock) for deletion
+    /// after it. If it cannot be moved, it is deleted now, still under the
+    /// lock, so a volume created next under the same name is never hit.
     fn move_to_trash(&self, dir: &Path) -> Option<PathBuf> {
         if !dir.exists() {
             return None;
@@ -294,7 +295,8 @@ impl Store {
         if fs::rename(dir, &trash).is_ok() {
             Some(trash)
         } else {
-            Some(dir.to_path_buf())
+            remove_tree(dir);
+            None
         }
     }
 
