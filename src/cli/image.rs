@@ -15,7 +15,7 @@ use crate::registry::reference::ImageRef;
 use crate::registry::{client::RegistryOptions, platform::Platform, push as registry_push, remote};
 use crate::settings::Settings;
 use crate::store::archive::{self, ArchiveFormat};
-use crate::store::images::{ImageQuery, NoContainers, RemoveAction};
+use crate::store::images::{ImageQuery, RemoveAction};
 use crate::store::import::{self, ImportChanges};
 use crate::store::{ImageRecord, Store};
 
@@ -353,11 +353,7 @@ pub fn rmi(settings: &Settings, args: &RmiArgs) -> CliResult {
     let mut failed = false;
     for name in &args.images {
         let full = query_name(name);
-        match store.remove_image(
-            &ImageQuery::new(name, full.as_deref()),
-            args.force,
-            &NoContainers,
-        ) {
+        match store.remove_image_checked(&ImageQuery::new(name, full.as_deref()), args.force) {
             Ok(actions) => {
                 for a in actions {
                     match a {
@@ -522,7 +518,7 @@ pub fn prune(settings: &Settings, args: &PruneArgs) -> CliResult {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let actions = store.prune_images(args.all, &NoContainers)?;
+    let actions = store.prune_images_checked(args.all)?;
     let mut deleted = 0u64;
     if !actions.is_empty() {
         println!("Deleted Images:");

@@ -1,6 +1,7 @@
 //! `berth system check`: verifies the store and repairs what is safe to
 //! repair (leftovers of dead processes, unreferenced content, records whose
-//! content is gone).
+//! content is gone). Containers and volumes are checked by their own
+//! modules (`containers::check`, `volumes`).
 
 use std::collections::HashSet;
 use std::fs;
@@ -35,6 +36,10 @@ impl Store {
     /// re-hashes every blob (slow on a large store).
     pub fn check(&self, repair: bool, verify_content: bool) -> Result<CheckReport> {
         let mut report = CheckReport::default();
+        // Lock order: containers, then volumes (released), then images, layers.
+        let containers_guard = self.lock_containers_for_check()?;
+        self.check_containers(repair, &mut report, &containers_guard)?;
+        self.check_volumes(repair, &mut report)?;
         let images_guard = self
             .images_lock
             .write()
@@ -221,6 +226,7 @@ impl Store {
         }
         drop(layers_guard);
         drop(images_guard);
+        drop(containers_guard);
         Ok(report)
     }
 }

@@ -23,6 +23,24 @@ pub enum StoreError {
     AmbiguousImage(String),
     #[error("{0}")]
     Conflict(String),
+    /// docker's wording, which scripts match on.
+    #[error("No such container: {0}")]
+    ContainerNotFound(String),
+    #[error(
+        "multiple IDs found with provided prefix: {0}; give more characters of the id, or the name"
+    )]
+    AmbiguousContainer(String),
+    /// docker's wording for a taken container name.
+    #[error("Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name.")]
+    NameInUse { name: String, id: String },
+    #[error("get {0}: no such volume")]
+    VolumeNotFound(String),
+    /// docker's wording; `containers` are full container ids.
+    #[error("remove {name}: volume is in use - [{}]", containers.join(" "))]
+    VolumeInUse {
+        name: String,
+        containers: Vec<String>,
+    },
     #[error("digest mismatch for {what}: expected {expected}, got {actual}; the data is corrupt or was changed in transit, and nothing was stored")]
     DigestMismatch {
         what: String,

@@ -6,8 +6,11 @@
 //! - `layers/<diff-id hex>/diff`: one extracted layer; `layers/layers.json` its records.
 //! - `images/images.json`: image records.
 //! - `staging/<id>/`: work in progress of one process (see `staging`).
+//! - `containers/containers.json`: the container index; `containers/<id>/` each
+//!   container's files (see `containers`).
+//! - `volumes/volumes.json`: volume records; `volumes/<name>/_data` their data.
 //!
-//! Lock order: containers → images → layers (see `lock`). Every image
+//! Lock order: containers → images → layers, and containers → volumes (see `lock`). Every image
 //! writer takes images then layers, so a commit and a removal never
 //! interleave; long work happens in staging before either is taken.
 
@@ -15,14 +18,17 @@ pub mod archive;
 pub mod atomic;
 pub mod check;
 pub mod compression;
+pub mod containers;
 pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod images;
 pub mod import;
 pub mod lock;
+pub mod names;
 pub mod records;
 pub mod staging;
+pub mod volumes;
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -46,6 +52,8 @@ pub struct StorePaths {
 #[derive(Debug)]
 pub struct Store {
     paths: StorePaths,
+    containers_lock: StoreLock,
+    volumes_lock: StoreLock,
     images_lock: StoreLock,
     layers_lock: StoreLock,
 }
@@ -54,12 +62,21 @@ impl Store {
     /// Opens (creating on first use) the store at `paths.root`.
     pub fn open(paths: &StorePaths) -> Result<Store> {
         let root = &paths.root;
-        for sub in ["blobs/sha256", "layers", "images", "staging"] {
+        for sub in [
+            "blobs/sha256",
+            "layers",
+            "images",
+            "staging",
+            "containers",
+            "volumes",
+        ] {
             let dir = root.join(sub);
             fs::create_dir_all(&dir).ctx("create", &dir)?;
         }
         fs::create_dir_all(&paths.runroot).ctx("create", &paths.runroot)?;
         Ok(Store {
+            containers_lock: StoreLock::new(root.join("containers/containers.lock"), "containers"),
+            volumes_lock: StoreLock::new(root.join("volumes/volumes.lock"), "volumes"),
             images_lock: StoreLock::new(root.join("images/images.lock"), "images"),
             layers_lock: StoreLock::new(root.join("layers/layers.lock"), "layers"),
             paths: paths.clone(),
