@@ -43,11 +43,6 @@ fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::V
         .map_err(|e| RuntimeError::Invalid(format!("image {} has a corrupt config: {e}", image.id.short())))
 }
 
-/// docker's `ps` COMMAND column: the argv joined, quoted as docker shows it.
-fn command_line(args: &[String]) -> String {
-    args.join(" ")
-}
-
 /// Plans and records a container; nothing runs yet.
 pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     let cfg_json = match &req.image {
@@ -55,13 +50,11 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         None => json!({}),
     };
     let image_cfg = ImageConfig::from_config_json(&cfg_json["config"]);
-    let id = hex::encode(rand::random::<[u8; 32]>());
-    let dir = store.container_dir(&id);
-    std::fs::create_dir_all(&dir).map_err(|e| RuntimeError::io(format!("create {}", dir.display()), e))?;
-    let cleanup_dir = |e: RuntimeError| {
-        let _ = std::fs::remove_dir_all(&dir);
-        e
-    };
+    // The reservation removes the directory again unless the record commits.
+    let reservation = store.reserve_container()?;
+    let id = reservation.id.clone();
+    let dir = reservation.dir.clone();
+    let cleanup_dir = |e: RuntimeError| e;
     let hostname = req
         .run
         .hostname
@@ -72,12 +65,18 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     let mut created_volumes = Vec::new();
     let mut anonymous = Vec::new();
     let mut resolve_volume = |name: &str| -> std::result::Result<PathBuf, spec::SpecError> {
-        let (vol, _) = store
-            .create_volume(if name.is_empty() { None } else { Some(name) }, BTreeMap::new(), BTreeMap::new())
-            .map_err(|e| spec::SpecError::from_message(e.to_string()))?;
-        if name.is_empty() {
-            anonymous.push(vol.name.clone());
-        }
+        let vol = if name.is_empty() {
+            let v = store
+                .create_anonymous_volume(BTreeMap::new(), BTreeMap::new())
+                .map_err(|e| spec::SpecError::from_message(e.to_string()))?;
+            anonymous.push(v.name.clone());
+            v
+        } else {
+            store
+                .create_volume(Some(name), BTreeMap::new(), BTreeMap::new())
+                .map_err(|e| spec::SpecError::from_message(e.to_string()))?
+                .0
+        };
         created_volumes.push(vol.name.clone());
         Ok(vol.mountpoint.join("_data"))
     };
@@ -125,24 +124,22 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         hostname,
     };
     let new = NewContainer {
-        id: Some(id.clone()),
         name: req.name.clone(),
         image_id: req.image.as_ref().map(|i| i.id.clone()),
         image_name: req.image_name.clone(),
-        command: command_line(&args),
+        command: crate::store::containers::ps_command(&args),
         labels: req.labels.clone(),
         mounts: created_volumes.clone(),
         rootfs: req.rootfs_dir.clone(),
         spec: serde_json::to_value(&oci).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
         config: serde_json::to_value(&config).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
     };
-    match store.create_container(new) {
+    match store.create_container_in(reservation, new) {
         Ok(entry) => Ok(entry),
         Err(e) => {
             for v in &anonymous {
                 let _ = store.remove_volume(v, true);
             }
-            let _ = std::fs::remove_dir_all(&dir);
             Err(e.into())
         }
     }

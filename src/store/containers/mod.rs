@@ -185,6 +185,21 @@ pub struct NewContainer {
     pub config: serde_json::Value,
 }
 
+/// A container id and directory being created (see `Store::reserve_container`).
+pub struct ContainerReservation {
+    pub id: String,
+    pub dir: PathBuf,
+    creating: Option<fs::File>,
+}
+
+impl Drop for ContainerReservation {
+    fn drop(&mut self) {
+        if self.creating.is_some() {
+            remove_tree(&self.dir);
+        }
+    }
+}
+
 /// `containers/<id>/config.json`: written once, at create.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContainerFile {
@@ -281,13 +296,39 @@ impl Store {
         self.containers_root().join(id)
     }
 
+    /// Reserves a fresh id and its directory (held by a creating lock) so
+    /// the runtime can write the container's files before the record exists.
+    /// Dropping the reservation without `create_container_in` removes it.
+    pub fn reserve_container(&self) -> Result<ContainerReservation> {
+        let (id, dir, creating) = self.make_container_dir()?;
+        Ok(ContainerReservation {
+            id,
+            dir,
+            creating: Some(creating),
+        })
+    }
+
     /// Creates a container: its directory first, then its index entry.
     pub fn create_container(&self, new: NewContainer) -> Result<ContainerEntry> {
+        let reservation = self.reserve_container()?;
+        self.create_container_in(reservation, new)
+    }
+
+    /// Completes a reservation: writes config.json and commits the index entry.
+    pub fn create_container_in(
+        &self,
+        mut reservation: ContainerReservation,
+        new: NewContainer,
+    ) -> Result<ContainerEntry> {
         let name = new.name.as_deref().map(check_name).transpose()?;
-        let (id, dir, creating) = self.make_container_dir()?;
+        let id = reservation.id.clone();
+        let dir = reservation.dir.clone();
         let result = (|| {
             for sub in ["upper", "work"] {
-                fs::create_dir(dir.join(sub)).ctx("create", dir.join(sub))?;
+                let p = dir.join(sub);
+                if !p.is_dir() {
+                    fs::create_dir(&p).ctx("create", &p)?;
+                }
             }
             let file = ContainerFile {
                 spec: new.spec.clone(),
@@ -303,14 +344,10 @@ impl Store {
             Ok(entry) => {
                 // Committed: the index now vouches for the directory.
                 let _ = fs::remove_file(dir.join(CREATING_LOCK));
-                drop(creating);
+                reservation.creating = None;
                 Ok(entry)
             }
-            Err(e) => {
-                remove_tree(&dir);
-                drop(creating);
-                Err(e)
-            }
+            Err(e) => Err(e),
         }
     }
 
