@@ -166,7 +166,7 @@ mod tests {
     use std::str::FromStr;
 
     /// Docker's 14 default capabilities.
-    pub(crate) fn docker_default_caps() -> Capabilities {
+    fn docker_default_caps() -> Capabilities {
         [
             "CHOWN",
             "DAC_OVERRIDE",

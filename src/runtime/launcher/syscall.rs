@@ -335,6 +335,11 @@ impl RecordingSyscall {
         Self::default()
     }
 
+    /// A fake whose `is_dir` knows these directories and missing paths.
+    pub fn with_paths(dirs: Vec<PathBuf>, missing: Vec<PathBuf>) -> Self {
+        Self { calls: RefCell::default(), dirs, missing }
+    }
+
     /// The calls made so far, one line each.
     pub fn calls(&self) -> Vec<String> {
         self.calls.borrow().clone()
@@ -376,7 +381,8 @@ impl Syscall for RecordingSyscall {
         Ok(())
     }
     fn umount2(&self, target: &Path, flags: MntFlags) -> SysResult<()> {
-        self.rec(format!("umount2 {} {:?}", target.display(), flags));
+        let names: Vec<&str> = flags.iter_names().map(|(n, _)| n).collect();
+        self.rec(format!("umount2 {} {}", target.display(), names.join("|")));
         Ok(())
     }
     fn pivot_root(&self, new_root: &Path, put_old: &Path) -> SysResult<()> {
