@@ -131,8 +131,7 @@ fn spawn(
     plan: &mut ChildPlan<'_>,
     flags: CloneFlags,
     pid_join: Option<OwnedFd>,
-    chan_parent: OwnedFd,
-    chan_child: OwnedFd,
+    (chan_parent, chan_child): (OwnedFd, OwnedFd),
     id_maps: Option<(&[LinuxIdMapping], &[LinuxIdMapping])>,
     cmd: &str,
 ) -> Result<(Pid, Option<OwnedFd>), LaunchError> {
@@ -343,8 +342,7 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
         &mut plan,
         flags,
         pid_join,
-        chan_parent,
-        chan_child,
+        (chan_parent, chan_child),
         id_maps,
         &cmd,
     )?;
@@ -435,8 +433,7 @@ pub fn exec_in(
         &mut plan,
         CloneFlags::empty(),
         pid_join,
-        chan_parent,
-        chan_child,
+        (chan_parent, chan_child),
         None,
         &cmd,
     )?;

@@ -337,7 +337,11 @@ impl RecordingSyscall {
 
     /// A fake whose `is_dir` knows these directories and missing paths.
     pub fn with_paths(dirs: Vec<PathBuf>, missing: Vec<PathBuf>) -> Self {
-        Self { calls: RefCell::default(), dirs, missing }
+        Self {
+            calls: RefCell::default(),
+            dirs,
+            missing,
+        }
     }
 
     /// The calls made so far, one line each.

@@ -73,10 +73,15 @@ pub(super) fn docker_spec(args: &[&str], extra_mounts: serde_json::Value) -> Spe
 
 #[test]
 fn options_split_into_flags_propagation_and_data() {
-    let o: Vec<String> = ["rbind", "ro", "rprivate", "nosuid", "mode=755", "size=1k"].map(String::from).into();
+    let o: Vec<String> = ["rbind", "ro", "rprivate", "nosuid", "mode=755", "size=1k"]
+        .map(String::from)
+        .into();
     let p = parse_options(&o);
     use nix::mount::MsFlags as F;
-    assert_eq!(p.flags, F::MS_BIND | F::MS_REC | F::MS_RDONLY | F::MS_NOSUID);
+    assert_eq!(
+        p.flags,
+        F::MS_BIND | F::MS_REC | F::MS_RDONLY | F::MS_NOSUID
+    );
     assert_eq!(p.propagation, vec![F::MS_PRIVATE | F::MS_REC]);
     assert_eq!(p.data, "mode=755,size=1k");
     assert!(p.bind);
@@ -89,10 +94,20 @@ fn docker_default_spec_mounts_in_order() {
     let vol = json!([{"destination": "/data", "type": "bind", "source": "/host/vol", "options": ["rbind", "ro", "rprivate"]}]);
     let spec = docker_spec(&["true"], vol);
     let sys = RecordingSyscall::with_paths(vec![PathBuf::from("/host/vol")], vec![]);
-    let root = rootfs::prepare(&sys, &spec, &RootfsSource::Dir("/r".into()), MountEnv::default()).unwrap();
+    let root = rootfs::prepare(
+        &sys,
+        &spec,
+        &RootfsSource::Dir("/r".into()),
+        MountEnv::default(),
+    )
+    .unwrap();
     assert_eq!(root, Path::new("/r"));
     let calls = sys.calls();
-    let mounts: Vec<&str> = calls.iter().map(String::as_str).filter(|c| c.starts_with("mount")).collect();
+    let mounts: Vec<&str> = calls
+        .iter()
+        .map(String::as_str)
+        .filter(|c| c.starts_with("mount"))
+        .collect();
     assert_eq!(
         mounts,
         [
@@ -111,7 +126,11 @@ fn docker_default_spec_mounts_in_order() {
         ]
     );
     // Then the default devices and the /dev symlinks.
-    let rest: Vec<&str> = calls.iter().map(String::as_str).filter(|c| !c.starts_with("mount")).collect();
+    let rest: Vec<&str> = calls
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.starts_with("mount"))
+        .collect();
     assert_eq!(
         rest,
         [
@@ -135,9 +154,14 @@ fn docker_default_spec_mounts_in_order() {
 fn cgroup2_host_mounts_cgroup2() {
     let spec = docker_spec(&["true"], json!([]));
     let sys = RecordingSyscall::new();
-    let env = MountEnv { cgroup2: true, ..Default::default() };
+    let env = MountEnv {
+        cgroup2: true,
+        ..Default::default()
+    };
     rootfs::prepare(&sys, &spec, &RootfsSource::Dir("/r".into()), env).unwrap();
-    assert!(sys.calls().contains(&"mount cgroup2 /r/sys/fs/cgroup cgroup2 RDONLY|NOSUID|NODEV|NOEXEC -".to_string()));
+    assert!(sys.calls().contains(
+        &"mount cgroup2 /r/sys/fs/cgroup cgroup2 RDONLY|NOSUID|NODEV|NOEXEC -".to_string()
+    ));
 }
 
 #[test]
@@ -151,7 +175,10 @@ fn overlay_rootfs_is_mounted_with_relative_lowerdirs_from_layers_root() {
         work: "/store/c/work".into(),
         mountpoint: "/store/c/merged".into(),
     };
-    let env = MountEnv { in_userns: true, ..Default::default() };
+    let env = MountEnv {
+        in_userns: true,
+        ..Default::default()
+    };
     let root = rootfs::prepare(&sys, &spec, &src, env).unwrap();
     assert_eq!(root, Path::new("/store/c/merged"));
     let calls = sys.calls();
@@ -171,7 +198,9 @@ fn overlay_options_over_a_page_are_refused() {
     let sys = RecordingSyscall::new();
     let src = RootfsSource::Overlay {
         layers_root: "/l".into(),
-        lower: (0..200).map(|i| PathBuf::from(format!("{i:064}"))).collect(),
+        lower: (0..200)
+            .map(|i| PathBuf::from(format!("{i:064}")))
+            .collect(),
         upper: "/u".into(),
         work: "/w".into(),
         mountpoint: "/m".into(),
@@ -187,7 +216,13 @@ fn pivot_uses_the_dot_dot_trick_and_detaches_the_old_root() {
     rootfs::pivot(&sys, Path::new("/r")).unwrap();
     assert_eq!(
         sys.calls(),
-        ["chdir /r", "pivot_root . .", "mount - . - REC|SLAVE -", "umount2 . MNT_DETACH", "chdir /"]
+        [
+            "chdir /r",
+            "pivot_root . .",
+            "mount - . - REC|SLAVE -",
+            "umount2 . MNT_DETACH",
+            "chdir /"
+        ]
     );
 }
 
@@ -195,10 +230,24 @@ fn pivot_uses_the_dot_dot_trick_and_detaches_the_old_root() {
 fn masked_files_get_dev_null_dirs_get_ro_tmpfs_and_missing_are_skipped() {
     let spec = docker_spec(&["true"], json!([]));
     let sys = RecordingSyscall::with_paths(
-        ["/proc/acpi", "/proc/scsi", "/sys/firmware", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"]
-            .map(PathBuf::from)
-            .into(),
-        ["/proc/asound", "/proc/timer_stats", "/sys/devices/virtual/powercap"].map(PathBuf::from).into(),
+        [
+            "/proc/acpi",
+            "/proc/scsi",
+            "/sys/firmware",
+            "/proc/bus",
+            "/proc/fs",
+            "/proc/irq",
+            "/proc/sys",
+        ]
+        .map(PathBuf::from)
+        .into(),
+        [
+            "/proc/asound",
+            "/proc/timer_stats",
+            "/sys/devices/virtual/powercap",
+        ]
+        .map(PathBuf::from)
+        .into(),
     );
     rootfs::finish(&sys, &spec).unwrap();
     assert_eq!(
@@ -235,13 +284,20 @@ fn readonly_root_is_remounted_last() {
     }
     let sys = RecordingSyscall::new();
     rootfs::finish(&sys, &spec).unwrap();
-    assert_eq!(sys.calls().last().map(String::as_str), Some("mount - / - RDONLY|REMOUNT|BIND|REC -"));
+    assert_eq!(
+        sys.calls().last().map(String::as_str),
+        Some("mount - / - RDONLY|REMOUNT|BIND|REC -")
+    );
 }
 
 #[test]
 fn docker_caps_give_dockers_masks() {
     let spec = docker_spec(&["true"], json!([]));
-    let m = CapMasks::from_spec(spec.process().as_ref().and_then(|p| p.capabilities().as_ref()));
+    let m = CapMasks::from_spec(
+        spec.process()
+            .as_ref()
+            .and_then(|p| p.capabilities().as_ref()),
+    );
     assert_eq!(m.effective, 0xa80425fb);
     assert_eq!(m.bounding, 0xa80425fb);
     assert_eq!(m.ambient, 0);
