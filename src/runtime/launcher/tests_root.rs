@@ -399,3 +399,43 @@ fn launch_to_exit_of_true_takes_a_few_milliseconds() {
     eprintln!("launch → exit of `true`, 50 runs: {out}");
     assert!(out.starts_with("min="), "{out}");
 }
+
+#[test]
+fn container_starts_inside_the_given_cgroup() {
+    if !root() {
+        return;
+    }
+    let cg = PathBuf::from(format!(
+        "/sys/fs/cgroup/pids/berth-launcher-test-{}",
+        std::process::id()
+    ));
+    if std::fs::create_dir(&cg).is_err() {
+        eprintln!("skipping: no cgroup v1 pids hierarchy to test with");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let rootfs = busybox_rootfs(tmp.path());
+    let spec = sh("grep pids /proc/self/cgroup");
+    let procs = std::fs::OpenOptions::new()
+        .write(true)
+        .open(cg.join("cgroup.procs"))
+        .unwrap();
+    let out = isolated(|| {
+        let mut rq = req(
+            &spec,
+            RootfsSource::Dir(rootfs.clone()),
+            Stdio::Pipes { stdin: false },
+        );
+        rq.cgroup_procs = vec![OwnedFd::from(procs)];
+        run(rq)
+    });
+    let _ = std::fs::remove_dir(&cg);
+    let name = cg
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    assert!(
+        out.starts_with("code=0\n") && out.trim_end().ends_with(&format!("pids:/{name}")),
+        "{out}"
+    );
+}
