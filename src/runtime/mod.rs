@@ -12,9 +12,10 @@
 pub mod config;
 pub mod control;
 pub mod engine;
+pub mod error;
 pub mod exec;
 pub mod foreground;
-pub mod error;
+pub mod launcher;
 pub mod logs;
 pub mod monitor;
 pub mod relay;
