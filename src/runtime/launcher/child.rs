@@ -70,6 +70,14 @@ fn os(stage: Stage, what: impl Into<String>) -> impl FnOnce(Errno) -> ChildError
 }
 
 fn run(sys: &dyn Syscall, p: &ChildPlan<'_>) -> Result<Infallible, ChildError> {
+    // The supervisor blocks the signals it relays (for its signalfd); the
+    // container must start with none blocked, as from a fresh exec.
+    // SAFETY: sigemptyset/sigprocmask on a local set; async-signal-safe.
+    unsafe {
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
     if p.die_with_parent {
         // SAFETY: integer-only prctl.
         let r = unsafe {
