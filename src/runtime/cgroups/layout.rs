@@ -121,8 +121,7 @@ impl CgroupLayout {
                         .collect();
                     controllers.sort();
                     // The same hierarchy mounted twice (bind mounts): keep the first.
-                    if controllers.is_empty() || v1.iter().any(|h| h.controllers == controllers)
-                    {
+                    if controllers.is_empty() || v1.iter().any(|h| h.controllers == controllers) {
                         continue;
                     }
                     let path = memberships
@@ -140,7 +139,9 @@ impl CgroupLayout {
             }
         }
         // A lone name=systemd v1 mount next to cgroup2 is still a v2 host.
-        let has_v1_controllers = v1.iter().any(|h| h.controllers.iter().any(|c| !c.starts_with("name=")));
+        let has_v1_controllers = v1
+            .iter()
+            .any(|h| h.controllers.iter().any(|c| !c.starts_with("name=")));
         let version = if has_v1_controllers {
             CgroupVersion::V1
         } else if unified.is_some() {
@@ -248,7 +249,9 @@ fn unescape(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let octal = b.get(i + 1..i + 4).filter(|d| d.iter().all(|c| (b'0'..=b'7').contains(c)));
+        let octal = b
+            .get(i + 1..i + 4)
+            .filter(|d| d.iter().all(|c| (b'0'..=b'7').contains(c)));
         match (b[i], octal) {
             (b'\\', Some(d)) => {
                 out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
@@ -329,7 +332,10 @@ mod tests {
         assert_eq!(l.v1_hierarchy("cpu").unwrap().current, Path::new(""));
         assert!(l.v1.iter().any(|h| h.controllers == ["name=systemd"]));
         assert!(!l.v1.iter().find(|h| h.has("net_cls")).unwrap().is_used());
-        assert_eq!(l.unified.as_ref().unwrap().mount, Path::new("/sys/fs/cgroup/unified"));
+        assert_eq!(
+            l.unified.as_ref().unwrap().mount,
+            Path::new("/sys/fs/cgroup/unified")
+        );
         assert!(l.has_controller("pids"));
         assert!(!l.has_controller("blkio"));
     }
@@ -371,7 +377,10 @@ mod tests {
     #[test]
     fn no_cgroup_mounts_is_an_error() {
         let mi = "31 23 0:28 / /sys rw - sysfs sysfs rw\n";
-        assert!(matches!(CgroupLayout::parse(mi, ""), Err(CgroupError::NotMounted)));
+        assert!(matches!(
+            CgroupLayout::parse(mi, ""),
+            Err(CgroupError::NotMounted)
+        ));
     }
 
     #[test]
@@ -379,7 +388,10 @@ mod tests {
         let l = CgroupLayout::parse(HYBRID_MOUNTINFO, HYBRID_CGROUP)
             .unwrap()
             .with_root(Path::new("/tmp/fake"));
-        assert_eq!(l.v1_hierarchy("pids").unwrap().mount, Path::new("/tmp/fake/pids"));
+        assert_eq!(
+            l.v1_hierarchy("pids").unwrap().mount,
+            Path::new("/tmp/fake/pids")
+        );
         assert_eq!(l.unified.unwrap().mount, Path::new("/tmp/fake/unified"));
     }
 

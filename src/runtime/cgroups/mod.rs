@@ -126,9 +126,16 @@ pub struct Cgroup {
 
 /// The container's directory in each hierarchy, without touching the disk:
 /// (controllers, mount, relative dir) for v1, and (mount, parent) for cgroup2.
-type Planned = (Vec<(Vec<String>, PathBuf, PathBuf)>, Option<(PathBuf, PathBuf, bool)>);
+type Planned = (
+    Vec<(Vec<String>, PathBuf, PathBuf)>,
+    Option<(PathBuf, PathBuf, bool)>,
+);
 
-fn plan_dirs(layout: &CgroupLayout, parent: &CgroupParent, id: &str) -> Result<Planned, CgroupError> {
+fn plan_dirs(
+    layout: &CgroupLayout,
+    parent: &CgroupParent,
+    id: &str,
+) -> Result<Planned, CgroupError> {
     check_id(id)?;
     let mut v1 = Vec::new();
     for h in layout.v1.iter().filter(|h| h.is_used()) {
@@ -179,7 +186,11 @@ impl Cgroup {
                         let created = fsio::mkdir_all(&mount, &rel)?;
                         let dir = mount.join(&rel);
                         cg.v1.push((controllers, dir.clone()));
-                        if cg.v1.last().is_some_and(|(c, _)| c.iter().any(|c| c == "cpuset")) {
+                        if cg
+                            .v1
+                            .last()
+                            .is_some_and(|(c, _)| c.iter().any(|c| c == "cpuset"))
+                        {
                             v1::init_cpuset(&created, &dir)?;
                         }
                     }
@@ -207,7 +218,11 @@ impl Cgroup {
     }
 
     /// The container's existing cgroup, or `None` when it has none.
-    pub fn open(layout: &CgroupLayout, parent: &CgroupParent, id: &str) -> Result<Option<Cgroup>, CgroupError> {
+    pub fn open(
+        layout: &CgroupLayout,
+        parent: &CgroupParent,
+        id: &str,
+    ) -> Result<Option<Cgroup>, CgroupError> {
         let (v1_dirs, unified) = plan_dirs(layout, parent, id)?;
         let cg = Cgroup {
             version: layout.version,
@@ -229,12 +244,19 @@ impl Cgroup {
 
     /// Every directory of this cgroup (one per hierarchy).
     pub fn dirs(&self) -> Vec<PathBuf> {
-        self.v1.iter().map(|(_, d)| d.clone()).chain(self.unified.clone()).collect()
+        self.v1
+            .iter()
+            .map(|(_, d)| d.clone())
+            .chain(self.unified.clone())
+            .collect()
     }
 
     /// The `cgroup.procs` files a process must be written to, one per hierarchy.
     pub fn procs_files(&self) -> Vec<PathBuf> {
-        self.dirs().into_iter().map(|d| d.join("cgroup.procs")).collect()
+        self.dirs()
+            .into_iter()
+            .map(|d| d.join("cgroup.procs"))
+            .collect()
     }
 
     /// Open every `cgroup.procs` for writing (close-on-exec), before forking,
@@ -359,7 +381,11 @@ impl Cgroup {
     /// SIGKILL thaws it so the processes can die.
     pub fn kill_all(&self, sig: Signal) -> Result<(), CgroupError> {
         if sig == Signal::SIGKILL {
-            if let Some(u) = self.unified.as_ref().filter(|u| u.join("cgroup.kill").exists()) {
+            if let Some(u) = self
+                .unified
+                .as_ref()
+                .filter(|u| u.join("cgroup.kill").exists())
+            {
                 fsio::write(u, "cgroup.kill", "1")?;
                 // A v1-frozen task holds the signal until thawed.
                 if self.is_frozen() {
@@ -472,7 +498,9 @@ pub fn join_self(fds: &[OwnedFd]) -> nix::Result<()> {
 }
 
 /// Poll `check` with a growing pause until it is true or FREEZE_TIMEOUT passes.
-pub(crate) fn poll_until(mut check: impl FnMut() -> Result<bool, CgroupError>) -> Result<bool, CgroupError> {
+pub(crate) fn poll_until(
+    mut check: impl FnMut() -> Result<bool, CgroupError>,
+) -> Result<bool, CgroupError> {
     let deadline = Instant::now() + FREEZE_TIMEOUT;
     let mut pause = Duration::from_micros(100);
     loop {

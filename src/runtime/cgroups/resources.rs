@@ -74,7 +74,12 @@ pub(crate) struct Write {
 }
 
 impl Write {
-    fn new(controller: &'static str, file: &'static str, value: String, flag: &'static str) -> Self {
+    fn new(
+        controller: &'static str,
+        file: &'static str,
+        value: String,
+        flag: &'static str,
+    ) -> Self {
         Write {
             controller,
             file,
@@ -142,7 +147,10 @@ fn validate(res: &Resources, memory: Option<i64>) -> Result<(), CgroupError> {
     }
     if let Some(q) = set(res.cpu_quota) {
         if q != -1 && q < 1000 {
-            return Err(invalid("--cpu-quota", "the CPU quota cannot be less than 1ms (1000)"));
+            return Err(invalid(
+                "--cpu-quota",
+                "the CPU quota cannot be less than 1ms (1000)",
+            ));
         }
     }
     if let Some(p) = set_u(res.cpu_period) {
@@ -166,7 +174,10 @@ fn memory_in_effect(res: &Resources, current: ReadCurrent<'_>, file: &'static st
 }
 
 /// The writes for cgroup v1, in the order they must happen.
-pub(crate) fn plan_v1(res: &Resources, current: ReadCurrent<'_>) -> Result<Vec<Write>, CgroupError> {
+pub(crate) fn plan_v1(
+    res: &Resources,
+    current: ReadCurrent<'_>,
+) -> Result<Vec<Write>, CgroupError> {
     let memory = memory_in_effect(res, current, "memory.limit_in_bytes");
     validate(res, memory)?;
     let mut w = Vec::new();
@@ -194,7 +205,12 @@ pub(crate) fn plan_v1(res: &Resources, current: ReadCurrent<'_>) -> Result<Vec<W
     if let Some(s) = set_u(res.cpu_shares) {
         // The kernel's bounds for cpu.shares; docker passes values through.
         let s = s.clamp(2, 262_144);
-        w.push(Write::new("cpu", "cpu.shares", s.to_string(), "--cpu-shares"));
+        w.push(Write::new(
+            "cpu",
+            "cpu.shares",
+            s.to_string(),
+            "--cpu-shares",
+        ));
     }
     if let Some(p) = set_u(res.cpu_period) {
         let mut period = Write::new("cpu", "cpu.cfs_period_us", p.to_string(), "--cpu-period");
@@ -203,19 +219,37 @@ pub(crate) fn plan_v1(res: &Resources, current: ReadCurrent<'_>) -> Result<Vec<W
     }
     if let Some(q) = set(res.cpu_quota) {
         let q = if q < 0 { -1 } else { q };
-        w.push(Write::new("cpu", "cpu.cfs_quota_us", q.to_string(), "--cpus/--cpu-quota"));
+        w.push(Write::new(
+            "cpu",
+            "cpu.cfs_quota_us",
+            q.to_string(),
+            "--cpus/--cpu-quota",
+        ));
     }
     if let Some(c) = res.cpuset_cpus.as_deref().filter(|c| !c.is_empty()) {
-        w.push(Write::new("cpuset", "cpuset.cpus", c.to_string(), "--cpuset-cpus"));
+        w.push(Write::new(
+            "cpuset",
+            "cpuset.cpus",
+            c.to_string(),
+            "--cpuset-cpus",
+        ));
     }
     if let Some(p) = res.pids_limit {
-        w.push(Write::new("pids", "pids.max", pids_value(p), "--pids-limit"));
+        w.push(Write::new(
+            "pids",
+            "pids.max",
+            pids_value(p),
+            "--pids-limit",
+        ));
     }
     Ok(w)
 }
 
 /// The writes for cgroup v2, in the order they must happen.
-pub(crate) fn plan_v2(res: &Resources, current: ReadCurrent<'_>) -> Result<Vec<Write>, CgroupError> {
+pub(crate) fn plan_v2(
+    res: &Resources,
+    current: ReadCurrent<'_>,
+) -> Result<Vec<Write>, CgroupError> {
     let memory = memory_in_effect(res, current, "memory.max");
     validate(res, memory)?;
     let mut w = Vec::new();
@@ -230,13 +264,28 @@ pub(crate) fn plan_v2(res: &Resources, current: ReadCurrent<'_>) -> Result<Vec<W
             // validate() has rejected a swap limit without a memory limit.
             (_, None) => "max".to_string(),
         };
-        w.push(Write::new("memory", "memory.swap.max", value, "--memory-swap"));
+        w.push(Write::new(
+            "memory",
+            "memory.swap.max",
+            value,
+            "--memory-swap",
+        ));
     }
     if let Some(r) = set(res.memory_reservation) {
-        w.push(Write::new("memory", "memory.low", max_or(r), "--memory-reservation"));
+        w.push(Write::new(
+            "memory",
+            "memory.low",
+            max_or(r),
+            "--memory-reservation",
+        ));
     }
     if let Some(s) = set_u(res.cpu_shares) {
-        w.push(Write::new("cpu", "cpu.weight", shares_to_weight(s).to_string(), "--cpu-shares"));
+        w.push(Write::new(
+            "cpu",
+            "cpu.weight",
+            shares_to_weight(s).to_string(),
+            "--cpu-shares",
+        ));
     }
     let quota = set(res.cpu_quota);
     let period = set_u(res.cpu_period);
@@ -253,14 +302,28 @@ pub(crate) fn plan_v2(res: &Resources, current: ReadCurrent<'_>) -> Result<Vec<W
             Some(p) => format!("{quota} {p}"),
             None => quota,
         };
-        let flag = if set(res.cpu_quota).is_some() { "--cpus/--cpu-quota" } else { "--cpu-period" };
+        let flag = if set(res.cpu_quota).is_some() {
+            "--cpus/--cpu-quota"
+        } else {
+            "--cpu-period"
+        };
         w.push(Write::new("cpu", "cpu.max", value, flag));
     }
     if let Some(c) = res.cpuset_cpus.as_deref().filter(|c| !c.is_empty()) {
-        w.push(Write::new("cpuset", "cpuset.cpus", c.to_string(), "--cpuset-cpus"));
+        w.push(Write::new(
+            "cpuset",
+            "cpuset.cpus",
+            c.to_string(),
+            "--cpuset-cpus",
+        ));
     }
     if let Some(p) = res.pids_limit {
-        w.push(Write::new("pids", "pids.max", pids_value(p), "--pids-limit"));
+        w.push(Write::new(
+            "pids",
+            "pids.max",
+            pids_value(p),
+            "--pids-limit",
+        ));
     }
     Ok(w)
 }
@@ -332,8 +395,14 @@ mod tests {
                 ("pids.max", "20"),
             ]
         );
-        assert!(w[0].swap_with_next_on_einval, "memory/memsw must be reorderable");
-        assert!(w[4].swap_with_next_on_einval, "period/quota must be reorderable");
+        assert!(
+            w[0].swap_with_next_on_einval,
+            "memory/memsw must be reorderable"
+        );
+        assert!(
+            w[4].swap_with_next_on_einval,
+            "period/quota must be reorderable"
+        );
     }
 
     #[test]
@@ -375,10 +444,21 @@ mod tests {
         let v2 = plan_v2(&res, &none).unwrap();
         assert_eq!(
             files(&v2),
-            [("memory.max", "max"), ("memory.swap.max", "max"), ("cpu.max", "max"), ("pids.max", "max")]
+            [
+                ("memory.max", "max"),
+                ("memory.swap.max", "max"),
+                ("cpu.max", "max"),
+                ("pids.max", "max")
+            ]
         );
-        let zero_pids = Resources { pids_limit: Some(0), ..Resources::default() };
-        assert_eq!(files(&plan_v2(&zero_pids, &none).unwrap()), [("pids.max", "max")]);
+        let zero_pids = Resources {
+            pids_limit: Some(0),
+            ..Resources::default()
+        };
+        assert_eq!(
+            files(&plan_v2(&zero_pids, &none).unwrap()),
+            [("pids.max", "max")]
+        );
     }
 
     #[test]
@@ -406,7 +486,10 @@ mod tests {
     #[test]
     fn docker_rejections() {
         let err = |r: Resources| plan_v2(&r, &none).unwrap_err().to_string();
-        let swap_only = Resources { memory_swap: Some(64 * MIB), ..Resources::default() };
+        let swap_only = Resources {
+            memory_swap: Some(64 * MIB),
+            ..Resources::default()
+        };
         assert!(err(swap_only).contains("--memory-swap"));
         let swap_small = Resources {
             memory_limit: Some(64 * MIB),
@@ -414,10 +497,21 @@ mod tests {
             ..Resources::default()
         };
         assert!(err(swap_small).contains("at least the memory limit"));
-        assert!(err(Resources { memory_limit: Some(MIB), ..Resources::default() }).contains("6MB"));
-        assert!(err(Resources { cpu_quota: Some(10), ..Resources::default() }).contains("1ms"));
-        assert!(err(Resources { cpu_period: Some(5_000_000), ..Resources::default() })
-            .contains("--cpu-period"));
+        assert!(err(Resources {
+            memory_limit: Some(MIB),
+            ..Resources::default()
+        })
+        .contains("6MB"));
+        assert!(err(Resources {
+            cpu_quota: Some(10),
+            ..Resources::default()
+        })
+        .contains("1ms"));
+        assert!(err(Resources {
+            cpu_period: Some(5_000_000),
+            ..Resources::default()
+        })
+        .contains("--cpu-period"));
         let reservation = Resources {
             memory_limit: Some(32 * MIB),
             memory_reservation: Some(64 * MIB),
@@ -439,19 +533,41 @@ mod tests {
             ..Resources::default()
         };
         let w = plan_v2(&res, &current).unwrap();
-        assert_eq!(files(&w), [("memory.swap.max", "16777216"), ("cpu.max", "50000 200000")]);
+        assert_eq!(
+            files(&w),
+            [("memory.swap.max", "16777216"), ("cpu.max", "50000 200000")]
+        );
         // v1: "unlimited" reads back as a huge number and does not count as a limit.
         let v1_current = |_: &'static str| Some("9223372036854771712".to_string());
-        let swap_only = Resources { memory_swap: Some(48 * MIB), ..Resources::default() };
+        let swap_only = Resources {
+            memory_swap: Some(48 * MIB),
+            ..Resources::default()
+        };
         assert!(plan_v1(&swap_only, &v1_current).is_err());
     }
 
     #[test]
     fn from_oci_reads_memory_cpu_and_pids() {
-        use oci_spec::runtime::{LinuxCpuBuilder, LinuxMemoryBuilder, LinuxPidsBuilder, LinuxResourcesBuilder};
+        use oci_spec::runtime::{
+            LinuxCpuBuilder, LinuxMemoryBuilder, LinuxPidsBuilder, LinuxResourcesBuilder,
+        };
         let r = LinuxResourcesBuilder::default()
-            .memory(LinuxMemoryBuilder::default().limit(32 * MIB).swap(64 * MIB).build().unwrap())
-            .cpu(LinuxCpuBuilder::default().shares(512u64).quota(50_000i64).period(100_000u64).cpus("1").build().unwrap())
+            .memory(
+                LinuxMemoryBuilder::default()
+                    .limit(32 * MIB)
+                    .swap(64 * MIB)
+                    .build()
+                    .unwrap(),
+            )
+            .cpu(
+                LinuxCpuBuilder::default()
+                    .shares(512u64)
+                    .quota(50_000i64)
+                    .period(100_000u64)
+                    .cpus("1")
+                    .build()
+                    .unwrap(),
+            )
             .pids(LinuxPidsBuilder::default().limit(20i64).build().unwrap())
             .build()
             .unwrap();
@@ -460,7 +576,10 @@ mod tests {
         assert_eq!(res.memory_swap, Some(64 * MIB));
         assert_eq!(res.memory_reservation, None);
         assert_eq!(res.cpu_shares, Some(512));
-        assert_eq!((res.cpu_quota, res.cpu_period), (Some(50_000), Some(100_000)));
+        assert_eq!(
+            (res.cpu_quota, res.cpu_period),
+            (Some(50_000), Some(100_000))
+        );
         assert_eq!(res.cpuset_cpus.as_deref(), Some("1"));
         assert_eq!(res.pids_limit, Some(20));
     }

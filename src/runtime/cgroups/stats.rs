@@ -42,7 +42,8 @@ pub(crate) fn v1(
         let usage = fsio::read_u64(d, "memory.usage_in_bytes")?.unwrap_or(0);
         let stat = fsio::read_opt(d, "memory.stat")?.unwrap_or_default();
         s.memory_usage = usage.saturating_sub(keyed(&stat, "total_inactive_file").unwrap_or(0));
-        s.memory_limit = fsio::read_u64(d, "memory.limit_in_bytes")?.filter(|&l| l < V1_UNLIMITED_ABOVE);
+        s.memory_limit =
+            fsio::read_u64(d, "memory.limit_in_bytes")?.filter(|&l| l < V1_UNLIMITED_ABOVE);
     }
     if let Some(d) = pids {
         s.pids_current = fsio::read_u64(d, "pids.current")?.unwrap_or(0);
@@ -134,7 +135,8 @@ mod tests {
 
     #[test]
     fn blkio_v1_sums_devices_and_ignores_totals() {
-        let t = "8:0 Read 4096\n8:0 Write 100\n8:0 Sync 4196\n8:16 Read 1\n8:16 Write 2\nTotal 4199\n";
+        let t =
+            "8:0 Read 4096\n8:0 Write 100\n8:0 Sync 4196\n8:16 Read 1\n8:16 Write 2\nTotal 4199\n";
         assert_eq!(blkio_v1(t), (4097, 102));
     }
 

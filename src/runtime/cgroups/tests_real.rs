@@ -40,7 +40,11 @@ fn real_layout() -> Option<CgroupLayout> {
 
 fn unique_id(name: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    format!("{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn parent() -> CgroupParent {
@@ -133,7 +137,8 @@ fn limits(layout: &CgroupLayout) -> Resources {
 #[test]
 fn real_forks_beyond_the_pids_limit_fail_with_eagain() {
     let Some(layout) = real_layout() else { return };
-    let cg = Guard(Cgroup::create(&layout, &parent(), &unique_id("pids"), &limits(&layout)).unwrap());
+    let cg =
+        Guard(Cgroup::create(&layout, &parent(), &unique_id("pids"), &limits(&layout)).unwrap());
     // Exit code: how many forks succeeded before EAGAIN (200: never refused).
     let child = spawn_in(&cg.0, || {
         let mut kids = [0 as libc::pid_t; 64];
@@ -174,7 +179,8 @@ fn real_forks_beyond_the_pids_limit_fail_with_eagain() {
 #[test]
 fn real_touching_more_than_the_memory_limit_is_oom_killed() {
     let Some(layout) = real_layout() else { return };
-    let cg = Guard(Cgroup::create(&layout, &parent(), &unique_id("oom"), &limits(&layout)).unwrap());
+    let cg =
+        Guard(Cgroup::create(&layout, &parent(), &unique_id("oom"), &limits(&layout)).unwrap());
     assert!(!cg.0.oom_killed());
     let child = spawn_in(&cg.0, || if touch_memory(64 * MIB) { 0 } else { 101 });
     assert_eq!(
@@ -190,7 +196,8 @@ fn real_touching_more_than_the_memory_limit_is_oom_killed() {
 #[test]
 fn real_freeze_thaw_stats_and_kill_all() {
     let Some(layout) = real_layout() else { return };
-    let cg = Guard(Cgroup::create(&layout, &parent(), &unique_id("freeze"), &limits(&layout)).unwrap());
+    let cg =
+        Guard(Cgroup::create(&layout, &parent(), &unique_id("freeze"), &limits(&layout)).unwrap());
     let child = spawn_in(&cg.0, || {
         if !touch_memory(MIB) {
             return 101;
@@ -200,7 +207,11 @@ fn real_freeze_thaw_stats_and_kill_all() {
             unsafe { libc::pause() };
         }
     });
-    assert!(wait_until(|| cg.0.pids().unwrap() == [child.as_raw()]), "{:?}", cg.0.pids());
+    assert!(
+        wait_until(|| cg.0.pids().unwrap() == [child.as_raw()]),
+        "{:?}",
+        cg.0.pids()
+    );
     assert!(wait_until(|| proc_state(child) == 'S'));
     let stats = cg.0.stats().unwrap();
     assert!(stats.cpu_usage_ns > 0, "{stats:?}");
@@ -210,10 +221,18 @@ fn real_freeze_thaw_stats_and_kill_all() {
     cg.0.freeze().unwrap();
     assert!(cg.0.is_frozen());
     // A frozen task shows as uninterruptible.
-    assert!(wait_until(|| proc_state(child) == 'D'), "state {}", proc_state(child));
+    assert!(
+        wait_until(|| proc_state(child) == 'D'),
+        "state {}",
+        proc_state(child)
+    );
     cg.0.thaw().unwrap();
     assert!(!cg.0.is_frozen());
-    assert!(wait_until(|| proc_state(child) == 'S'), "state {}", proc_state(child));
+    assert!(
+        wait_until(|| proc_state(child) == 'S'),
+        "state {}",
+        proc_state(child)
+    );
 
     // SIGTERM takes the freeze, signal, thaw path; the default action kills.
     cg.0.kill_all(Signal::SIGTERM).unwrap();
@@ -234,7 +253,10 @@ fn real_sigkill_reaches_a_paused_container_and_destroy_removes_everything() {
     let Some(layout) = real_layout() else { return };
     let id = unique_id("kill");
     let cg = Guard(Cgroup::create(&layout, &parent(), &id, &Resources::default()).unwrap());
-    assert_eq!(Cgroup::open(&layout, &parent(), &id).unwrap().as_ref(), Some(&cg.0));
+    assert_eq!(
+        Cgroup::open(&layout, &parent(), &id).unwrap().as_ref(),
+        Some(&cg.0)
+    );
     let child = spawn_in(&cg.0, || loop {
         // SAFETY: pause is async-signal-safe.
         unsafe { libc::pause() };
@@ -258,9 +280,18 @@ fn real_sigkill_reaches_a_paused_container_and_destroy_removes_everything() {
 fn real_create_is_a_handful_of_syscalls() {
     let Some(layout) = real_layout() else { return };
     // Warm the parent once, as the first container after boot does.
-    let warm = Guard(Cgroup::create(&layout, &parent(), &unique_id("warm"), &Resources::default()).unwrap());
+    let warm = Guard(
+        Cgroup::create(
+            &layout,
+            &parent(),
+            &unique_id("warm"),
+            &Resources::default(),
+        )
+        .unwrap(),
+    );
     let start = Instant::now();
-    let cg = Guard(Cgroup::create(&layout, &parent(), &unique_id("fast"), &limits(&layout)).unwrap());
+    let cg =
+        Guard(Cgroup::create(&layout, &parent(), &unique_id("fast"), &limits(&layout)).unwrap());
     let took = start.elapsed();
     eprintln!("cgroup create with limits took {took:?}");
     assert!(took < Duration::from_millis(50), "create took {took:?}");

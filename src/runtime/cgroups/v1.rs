@@ -11,7 +11,11 @@ use super::fsio;
 /// nothing was made (a stale cgroup reused) the leaf is checked instead.
 pub(crate) fn init_cpuset(created: &[PathBuf], leaf: &Path) -> Result<(), CgroupError> {
     let stale = [leaf.to_path_buf()];
-    let dirs = if created.is_empty() { &stale[..] } else { created };
+    let dirs = if created.is_empty() {
+        &stale[..]
+    } else {
+        created
+    };
     for dir in dirs {
         let Some(parent) = dir.parent() else {
             continue;
@@ -48,7 +52,11 @@ pub(crate) fn set_frozen(dir: &Path, frozen: bool) -> Result<(), CgroupError> {
 }
 
 pub(crate) fn is_frozen(dir: &Path) -> bool {
-    fsio::read_opt(dir, "freezer.state").ok().flatten().as_deref() == Some("FROZEN")
+    fsio::read_opt(dir, "freezer.state")
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some("FROZEN")
 }
 
 /// Whether the memory cgroup's OOM killer has killed a task.
@@ -59,8 +67,13 @@ pub(crate) fn is_frozen(dir: &Path) -> bool {
 /// were saved by reclaim — docker on those kernels listened for OOM events
 /// instead, which needs a process watching from the start.
 pub(crate) fn oom_killed(memory_dir: &Path) -> bool {
-    let control = fsio::read_opt(memory_dir, "memory.oom_control").ok().flatten();
-    match control.as_deref().and_then(|t| super::stats::keyed(t, "oom_kill")) {
+    let control = fsio::read_opt(memory_dir, "memory.oom_control")
+        .ok()
+        .flatten();
+    match control
+        .as_deref()
+        .and_then(|t| super::stats::keyed(t, "oom_kill"))
+    {
         Some(n) => n > 0,
         None => fsio::read_u64(memory_dir, "memory.failcnt")
             .ok()

@@ -49,10 +49,7 @@ pub(crate) fn create(
     };
     for (controller, flag) in required {
         if !enabled.iter().any(|c| c == controller) {
-            return Err(CgroupError::ControllerMissing {
-                flag,
-                controller,
-            });
+            return Err(CgroupError::ControllerMissing { flag, controller });
         }
     }
     let dir = parent_dir.join(id);
