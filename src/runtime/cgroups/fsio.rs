@@ -7,7 +7,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -61,30 +61,23 @@ pub(crate) fn read_u64(dir: &Path, file: &str) -> Result<Option<u64>, CgroupErro
     }
 }
 
-/// Create `base/rel` and any missing parents, returning the directories that
-/// were created, outermost first (cpuset v1 must initialise each of them).
-/// An existing directory is fine: a stale cgroup of the same id is reused, as
-/// runc does.
-pub(crate) fn mkdir_all(base: &Path, rel: &Path) -> Result<Vec<PathBuf>, CgroupError> {
+/// Create `base/rel` and any missing parents. An existing directory is
+/// fine: a stale cgroup of the same id is reused, as runc does.
+pub(crate) fn mkdir_all(base: &Path, rel: &Path) -> Result<(), CgroupError> {
     let target = base.join(rel);
     // Common case, one syscall: the parent already exists.
     match fs::create_dir(&target) {
-        Ok(()) => return Ok(vec![target]),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(Vec::new()),
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(CgroupError::io("create directory", target, e)),
     }
-    let mut created = Vec::new();
     let mut dir = base.to_path_buf();
     for comp in rel.components() {
         dir.push(comp);
-        match fs::create_dir(&dir) {
-            Ok(()) => created.push(dir.clone()),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(CgroupError::io("create directory", dir, e)),
-        }
+        mkdir(&dir)?;
     }
-    Ok(created)
+    Ok(())
 }
 
 /// Create one cgroup directory; an existing one is fine.

@@ -183,7 +183,7 @@ impl Cgroup {
                         }
                     }
                     for (controllers, mount, rel) in v1_dirs {
-                        let created = fsio::mkdir_all(&mount, &rel)?;
+                        fsio::mkdir_all(&mount, &rel)?;
                         let dir = mount.join(&rel);
                         cg.v1.push((controllers, dir.clone()));
                         if cg
@@ -191,7 +191,7 @@ impl Cgroup {
                             .last()
                             .is_some_and(|(c, _)| c.iter().any(|c| c == "cpuset"))
                         {
-                            v1::init_cpuset(&created, &dir)?;
+                            v1::init_cpuset(&mount, &dir)?;
                         }
                     }
                     if let Some((mount, parent_rel, _)) = unified {

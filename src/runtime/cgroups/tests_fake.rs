@@ -587,3 +587,39 @@ fn v2_stats_freeze_oom_kill_and_update() {
         "the quota is kept"
     );
 }
+
+#[test]
+fn v2_namespace_root_with_processes_moves_them_before_enabling() {
+    // berth in a container with a private cgroup namespace: the mount root
+    // is an ordinary cgroup (it has cgroup.events) holding berth itself.
+    let (tmp, layout) = fake_v2("d5", "cpu memory pids");
+    let r = tmp.path();
+    fs::write(r.join("cgroup.events"), "populated 1\nfrozen 0\n").unwrap();
+    fs::write(r.join("cgroup.procs"), "1\n").unwrap();
+    touch(&r.join(SUPERVISOR_LEAF), &["cgroup.procs"]);
+    Cgroup::create(
+        &layout,
+        &CgroupParent::default(),
+        "d5",
+        &Resources::default(),
+    )
+    .unwrap();
+    assert_eq!(read(r.join(SUPERVISOR_LEAF).join("cgroup.procs")), "1");
+    assert_eq!(read(r.join("cgroup.subtree_control")), "+cpu +memory +pids");
+}
+
+#[test]
+fn v1_cpuset_fills_an_empty_shared_parent_too() {
+    // Another berth made `berth` but has not filled it yet.
+    let (tmp, layout) = fake_hybrid("c9", &[]);
+    fs::write(tmp.path().join("cpuset/berth/cpuset.cpus"), "").unwrap();
+    Cgroup::create(
+        &layout,
+        &CgroupParent::default(),
+        "c9",
+        &Resources::default(),
+    )
+    .unwrap();
+    assert_eq!(read(tmp.path().join("cpuset/berth/cpuset.cpus")), "0-3");
+    assert_eq!(read(tmp.path().join("cpuset/berth/c9/cpuset.cpus")), "0-3");
+}

@@ -1,30 +1,33 @@
 //! cgroup v1 specifics: cpuset initialisation and the freezer state machine.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::error::CgroupError;
 use super::fsio;
 
 /// A new v1 cpuset cgroup starts with empty cpuset.cpus and cpuset.mems, and
-/// the kernel refuses tasks (ENOSPC) until both are set: copy them from the
-/// parent into every directory `mkdir_all` just made, outermost first. When
-/// nothing was made (a stale cgroup reused) the leaf is checked instead.
-pub(crate) fn init_cpuset(created: &[PathBuf], leaf: &Path) -> Result<(), CgroupError> {
-    let stale = [leaf.to_path_buf()];
-    let dirs = if created.is_empty() {
-        &stale[..]
-    } else {
-        created
-    };
-    for dir in dirs {
-        let Some(parent) = dir.parent() else {
-            continue;
-        };
-        for file in ["cpuset.cpus", "cpuset.mems"] {
-            if fsio::read(dir, file)?.is_empty() {
-                let value = fsio::read(parent, file)?;
-                fsio::write(dir, file, &value)?;
+/// the kernel refuses tasks (ENOSPC) until both are set: copy them down from
+/// the nearest ancestor that has them. Walking up (rather than trusting that
+/// whoever made `berth` filled it) covers another berth racing us to create
+/// the shared parent, and a stale half-made cgroup. Usually this reads the
+/// leaf and its parent and writes the leaf.
+pub(crate) fn init_cpuset(mount: &Path, leaf: &Path) -> Result<(), CgroupError> {
+    for file in ["cpuset.cpus", "cpuset.mems"] {
+        let mut empty = Vec::new();
+        let mut dir = leaf;
+        let value = loop {
+            let v = fsio::read(dir, file)?;
+            if !v.is_empty() || dir == mount {
+                break v;
             }
+            empty.push(dir);
+            match dir.parent() {
+                Some(p) => dir = p,
+                None => break v,
+            }
+        };
+        for dir in empty.iter().rev() {
+            fsio::write(dir, file, &value)?;
         }
     }
     Ok(())

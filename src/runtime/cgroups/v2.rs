@@ -39,7 +39,15 @@ pub(crate) fn create(
     } else {
         // Walk from the root down, enabling at each level what the next needs.
         let mut dir = mount.to_path_buf();
-        let mut enabled = enable(&dir, &to_enable(&dir)?)?;
+        let missing = to_enable(&dir)?;
+        // The true root has no cgroup.events and is exempt from the
+        // no-internal-processes rule; a mount whose root is an ordinary
+        // cgroup (berth inside a container with a private cgroup namespace)
+        // is not, so its processes move to a leaf as for `Current`.
+        if !missing.is_empty() && dir.join("cgroup.events").exists() {
+            evacuate(&dir)?;
+        }
+        let mut enabled = enable(&dir, &missing)?;
         for comp in parent.components() {
             dir.push(comp);
             fsio::mkdir(&dir)?;
