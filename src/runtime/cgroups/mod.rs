@@ -124,29 +124,42 @@ pub struct Cgroup {
     unified: Option<PathBuf>,
 }
 
-/// The container's directory in each hierarchy, without touching the disk:
-/// (controllers, mount, relative dir) for v1, and (mount, parent) for cgroup2.
-type Planned = (
-    Vec<(Vec<String>, PathBuf, PathBuf)>,
-    Option<(PathBuf, PathBuf, bool)>,
-);
+/// Where a v1 hierarchy's cgroup for the container goes.
+struct V1Place {
+    controllers: Vec<String>,
+    mount: PathBuf,
+    rel: PathBuf,
+}
 
-fn plan_dirs(
+/// Where the cgroup2 cgroup goes: below `mount/parent`; `nested` when
+/// `parent` is the caller's own non-root cgroup.
+struct UnifiedPlace {
+    mount: PathBuf,
+    parent: PathBuf,
+    nested: bool,
+}
+
+/// The container's directory in each hierarchy, without touching the disk.
+fn places(
     layout: &CgroupLayout,
     parent: &CgroupParent,
     id: &str,
-) -> Result<Planned, CgroupError> {
+) -> Result<(Vec<V1Place>, Option<UnifiedPlace>), CgroupError> {
     check_id(id)?;
     let mut v1 = Vec::new();
     for h in layout.v1.iter().filter(|h| h.is_used()) {
-        let rel = parent.below(&h.current)?.join(id);
-        v1.push((h.controllers.clone(), h.mount.clone(), rel));
+        v1.push(V1Place {
+            controllers: h.controllers.clone(),
+            mount: h.mount.clone(),
+            rel: parent.below(&h.current)?.join(id),
+        });
     }
     let unified = match &layout.unified {
-        Some(u) => {
-            let nested = *parent == CgroupParent::Current && !u.current.as_os_str().is_empty();
-            Some((u.mount.clone(), parent.below(&u.current)?, nested))
-        }
+        Some(u) => Some(UnifiedPlace {
+            mount: u.mount.clone(),
+            parent: parent.below(&u.current)?,
+            nested: *parent == CgroupParent::Current && !u.current.as_os_str().is_empty(),
+        }),
         None => None,
     };
     Ok((v1, unified))
@@ -162,7 +175,7 @@ impl Cgroup {
         id: &str,
         res: &Resources,
     ) -> Result<Cgroup, CgroupError> {
-        let (v1_dirs, unified) = plan_dirs(layout, parent, id)?;
+        let (v1_places, unified) = places(layout, parent, id)?;
         let none = |_: &'static str| None;
         let writes = match layout.version {
             CgroupVersion::V1 => resources::plan_v1(res, &none)?,
@@ -182,28 +195,26 @@ impl Cgroup {
                             return Err(missing(w));
                         }
                     }
-                    for (controllers, mount, rel) in v1_dirs {
-                        fsio::mkdir_all(&mount, &rel)?;
-                        let dir = mount.join(&rel);
-                        cg.v1.push((controllers, dir.clone()));
-                        if cg
-                            .v1
-                            .last()
-                            .is_some_and(|(c, _)| c.iter().any(|c| c == "cpuset"))
-                        {
-                            v1::init_cpuset(&mount, &dir)?;
+                    for p in v1_places {
+                        fsio::mkdir_all(&p.mount, &p.rel)?;
+                        let dir = p.mount.join(&p.rel);
+                        let is_cpuset = p.controllers.iter().any(|c| c == "cpuset");
+                        cg.v1.push((p.controllers, dir.clone()));
+                        if is_cpuset {
+                            v1::init_cpuset(&p.mount, &dir)?;
                         }
                     }
-                    if let Some((mount, parent_rel, _)) = unified {
-                        fsio::mkdir_all(&mount, &parent_rel.join(id))?;
-                        cg.unified = Some(mount.join(parent_rel).join(id));
+                    if let Some(u) = unified {
+                        let rel = u.parent.join(id);
+                        fsio::mkdir_all(&u.mount, &rel)?;
+                        cg.unified = Some(u.mount.join(rel));
                     }
                 }
                 CgroupVersion::V2 => {
-                    let (mount, parent_rel, nested) = unified.ok_or(CgroupError::NotMounted)?;
+                    let u = unified.ok_or(CgroupError::NotMounted)?;
                     let required: Vec<_> = writes.iter().map(|w| (w.controller, w.flag)).collect();
-                    cg.unified = Some(mount.join(&parent_rel).join(id));
-                    v2::create(&mount, &parent_rel, id, &required, nested)?;
+                    cg.unified = Some(u.mount.join(&u.parent).join(id));
+                    v2::create(&u.mount, &u.parent, id, &required, u.nested)?;
                 }
             }
             cg.apply(&writes)
@@ -223,16 +234,16 @@ impl Cgroup {
         parent: &CgroupParent,
         id: &str,
     ) -> Result<Option<Cgroup>, CgroupError> {
-        let (v1_dirs, unified) = plan_dirs(layout, parent, id)?;
+        let (v1_places, unified) = places(layout, parent, id)?;
         let cg = Cgroup {
             version: layout.version,
-            v1: v1_dirs
+            v1: v1_places
                 .into_iter()
-                .map(|(c, mount, rel)| (c, mount.join(rel)))
+                .map(|p| (p.controllers, p.mount.join(p.rel)))
                 .filter(|(_, dir)| dir.is_dir())
                 .collect(),
             unified: unified
-                .map(|(mount, parent_rel, _)| mount.join(parent_rel).join(id))
+                .map(|u| u.mount.join(u.parent).join(id))
                 .filter(|dir| dir.is_dir()),
         };
         Ok((!cg.v1.is_empty() || cg.unified.is_some()).then_some(cg))
