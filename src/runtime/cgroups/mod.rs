@@ -310,8 +310,13 @@ impl Cgroup {
         self.apply(&writes)
     }
 
-    /// Current usage counters.
+    /// Current usage counters. Fails when the cgroup is gone (the
+    /// container was removed); counters of absent controllers read as 0.
     pub fn stats(&self) -> Result<Stats, CgroupError> {
+        if let Some(dir) = self.dirs().into_iter().find(|d| !d.is_dir()) {
+            let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+            return Err(CgroupError::io("read", dir, gone));
+        }
         match self.version {
             CgroupVersion::V1 => stats::v1(
                 self.v1_dir("cpuacct"),
@@ -502,7 +507,8 @@ fn explain(e: CgroupError, w: &Write) -> CgroupError {
 
 /// Join every cgroup whose `cgroup.procs` is open in `fds` by writing "0",
 /// which the kernel reads as "the writing process". Safe to call between
-/// fork and exec: no allocation, no locks.
+/// fork and exec: no allocation, no locks. Call it before unsharing the
+/// cgroup namespace, so that the namespace's root is the container's cgroup.
 pub fn join_self(fds: &[OwnedFd]) -> nix::Result<()> {
     for fd in fds {
         nix::unistd::write(fd.as_fd(), b"0")?;

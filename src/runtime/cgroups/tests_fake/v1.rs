@@ -299,3 +299,17 @@ fn v1_cpuset_fills_an_empty_shared_parent_too() {
     assert_eq!(read(tmp.path().join("cpuset/berth/cpuset.cpus")), "0-3");
     assert_eq!(read(tmp.path().join("cpuset/berth/c9/cpuset.cpus")), "0-3");
 }
+
+#[test]
+fn stats_of_a_removed_cgroup_is_an_error() {
+    let (_tmp, layout) = fake_hybrid("c10", &[]);
+    let cg = Cgroup::create(
+        &layout,
+        &CgroupParent::default(),
+        "c10",
+        &Resources::default(),
+    )
+    .unwrap();
+    cg.destroy().unwrap();
+    assert!(cg.stats().is_err());
+}
