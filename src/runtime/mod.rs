@@ -9,6 +9,7 @@
 //! - `engine`: create/start/stop/remove flows over the store; `relay` the
 //!   parent's poll loop; `monitor` the detached supervisor; `logs` the log files.
 
+pub mod cgroups;
 pub mod config;
 pub mod control;
 pub mod engine;
