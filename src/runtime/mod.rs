@@ -1,1 +1,3 @@
 //! The in-process container runtime: spec generation, launcher, monitor, exec, cgroups.
+
+pub mod seccomp;
