@@ -49,3 +49,62 @@ pub fn install(prog: &BpfProgram) -> Result<(), SeccompError> {
     }
     Ok(())
 }
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use nix::sys::wait::{waitpid, WaitStatus};
+    use nix::unistd::{fork, ForkResult};
+
+    use super::install;
+    use crate::runtime::seccomp::{compile, docker_default};
+
+    /// Installs docker's default profile (no CAP_SYS_ADMIN) in a forked child and
+    /// checks what the kernel then does. Only async-signal-safe calls after fork.
+    #[test]
+    fn installed_default_profile_blocks_mount_and_unshare() {
+        let caps = ["CAP_CHOWN", "CAP_SETUID", "CAP_SETGID"].map(String::from);
+        let prog = compile(&docker_default(&caps)).expect("compiles");
+        // SAFETY: the child only makes raw syscalls and leaves with _exit.
+        match unsafe { fork() }.expect("fork") {
+            ForkResult::Child => {
+                let errno = || unsafe { *libc::__errno_location() };
+                let code = unsafe {
+                    if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+                        10
+                    } else if install(&prog).is_err() {
+                        11
+                    } else if libc::unshare(libc::CLONE_NEWNS) != -1 || errno() != libc::EPERM {
+                        12
+                    } else if libc::mount(
+                        c"none".as_ptr(),
+                        c"/".as_ptr(),
+                        c"tmpfs".as_ptr(),
+                        0,
+                        std::ptr::null(),
+                    ) != -1
+                        || errno() != libc::EPERM
+                    {
+                        13
+                    } else if libc::syscall(libc::SYS_clone3, std::ptr::null::<u8>(), 0usize) != -1
+                        || errno() != libc::ENOSYS
+                    {
+                        14
+                    } else if libc::getpid() <= 0 {
+                        15
+                    } else {
+                        0
+                    }
+                };
+                unsafe { libc::_exit(code) }
+            }
+            ForkResult::Parent { child } => {
+                let status = waitpid(child, None).expect("waitpid");
+                assert_eq!(
+                    status,
+                    WaitStatus::Exited(child, 0),
+                    "child's exit code names the failed check"
+                );
+            }
+        }
+    }
+}

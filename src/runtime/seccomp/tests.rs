@@ -1,5 +1,4 @@
-//! Tests that run compiled filters through a small classic-BPF interpreter,
-//! plus one test that installs docker's default profile in a forked child.
+//! Tests that run compiled filters through a small classic-BPF interpreter.
 
 use oci_spec::runtime::{
     Arch, LinuxSeccomp, LinuxSeccompAction, LinuxSeccompArg, LinuxSeccompOperator, LinuxSyscall,
@@ -34,7 +33,10 @@ fn run(prog: &BpfProgram, arch: u32, nr: u32, args: [u64; 6]) -> u32 {
         match insn.code {
             LD_W_ABS => {
                 let at = k as usize;
-                assert!(at % 4 == 0 && at + 4 <= data.len(), "bad load offset {at}");
+                assert!(
+                    at.is_multiple_of(4) && at + 4 <= data.len(),
+                    "bad load offset {at}"
+                );
                 a = u32::from_ne_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
             }
             ALU_AND_K => a &= k,
@@ -517,55 +519,35 @@ fn what_cannot_be_expressed_is_an_error() {
     ));
 }
 
-/// Installs docker's default profile (no CAP_SYS_ADMIN) in a forked child and
-/// checks what the kernel then does. Only async-signal-safe calls after fork.
-#[cfg(target_arch = "x86_64")]
 #[test]
-fn installed_default_profile_blocks_mount_and_unshare() {
-    use nix::sys::wait::{waitpid, WaitStatus};
-    use nix::unistd::{fork, ForkResult};
-
-    let prog = default_prog(&["CAP_CHOWN", "CAP_SETUID", "CAP_SETGID"]);
-    // SAFETY: the child only makes raw syscalls and leaves with _exit.
-    match unsafe { fork() }.expect("fork") {
-        ForkResult::Child => {
-            let errno = || unsafe { *libc::__errno_location() };
-            let code = unsafe {
-                if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
-                    10
-                } else if install(&prog).is_err() {
-                    11
-                } else if libc::unshare(libc::CLONE_NEWNS) != -1 || errno() != libc::EPERM {
-                    12
-                } else if libc::mount(
-                    c"none".as_ptr(),
-                    c"/".as_ptr(),
-                    c"tmpfs".as_ptr(),
-                    0,
-                    std::ptr::null(),
-                ) != -1
-                    || errno() != libc::EPERM
-                {
-                    13
-                } else if libc::syscall(libc::SYS_clone3, std::ptr::null::<u8>(), 0usize) != -1
-                    || errno() != libc::ENOSYS
-                {
-                    14
-                } else if libc::getpid() <= 0 {
-                    15
-                } else {
-                    0
-                }
-            };
-            unsafe { libc::_exit(code) }
-        }
-        ForkResult::Parent { child } => {
-            let status = waitpid(child, None).expect("waitpid");
-            assert_eq!(
-                status,
-                WaitStatus::Exited(child, 0),
-                "child's exit code names the failed check"
-            );
-        }
+fn conditional_jumps_beyond_255_go_through_ja() {
+    use super::asm::Asm;
+    // jeq with both targets 300 instructions away, and a short one behind them.
+    let mut asm = Asm::default();
+    let (yes, no, near) = (asm.label(), asm.label(), asm.label());
+    asm.load(0);
+    asm.jump(JMP_JEQ_K, 7, near, no);
+    asm.bind(near);
+    asm.jump(JMP_JGT_K, 7, no, yes);
+    for _ in 0..300 {
+        asm.ret(KILL);
     }
+    asm.bind(yes);
+    asm.ret(ALLOW);
+    asm.bind(no);
+    asm.ret(EPERM);
+    let prog = BpfProgram {
+        insns: asm.assemble().expect("assembles"),
+        flags: 0,
+    };
+    assert_eq!(
+        prog.instructions()
+            .iter()
+            .filter(|i| i.code == JMP_JA)
+            .count(),
+        3
+    );
+    assert_eq!(run(&prog, 0, 7, [0; 6]), ALLOW);
+    assert_eq!(run(&prog, 0, 8, [0; 6]), EPERM);
+    assert_eq!(run(&prog, 0, 6, [0; 6]), EPERM);
 }
