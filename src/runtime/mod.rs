@@ -20,6 +20,7 @@ pub mod launcher;
 pub mod logs;
 pub mod monitor;
 pub mod relay;
+pub mod seccomp;
 pub mod tty;
 
 pub use error::{Result, RuntimeError};
