@@ -168,8 +168,13 @@ mod tests {
 
     #[test]
     fn add_and_drop_accept_any_case_and_prefix() {
-        let caps = capability_names(&s(&["sys_admin", "CAP_NET_ADMIN"]), &s(&["net_raw", "Cap_Kill"]), false, 40)
-            .unwrap();
+        let caps = capability_names(
+            &s(&["sys_admin", "CAP_NET_ADMIN"]),
+            &s(&["net_raw", "Cap_Kill"]),
+            false,
+            40,
+        )
+        .unwrap();
         assert!(caps.contains(&"CAP_SYS_ADMIN".to_string()));
         assert!(caps.contains(&"CAP_NET_ADMIN".to_string()));
         assert!(!caps.contains(&"CAP_NET_RAW".to_string()));
@@ -200,7 +205,12 @@ mod tests {
         let older = capability_names(&[], &[], true, 37).unwrap();
         assert_eq!(older.len(), 38);
         assert_eq!(older.last().map(String::as_str), Some("CAP_AUDIT_READ"));
-        assert_eq!(to_capabilities(&capability_names(&[], &[], true, 40).unwrap()).unwrap().len(), 41);
+        assert_eq!(
+            to_capabilities(&capability_names(&[], &[], true, 40).unwrap())
+                .unwrap()
+                .len(),
+            41
+        );
     }
 
     #[test]

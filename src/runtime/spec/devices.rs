@@ -24,7 +24,10 @@ pub struct DeviceMapping {
 fn valid_perms(mode: &str) -> bool {
     !mode.is_empty()
         && mode.chars().all(|c| "rwm".contains(c))
-        && mode.chars().enumerate().all(|(i, c)| !mode[..i].contains(c))
+        && mode
+            .chars()
+            .enumerate()
+            .all(|(i, c)| !mode[..i].contains(c))
 }
 
 /// `--device /dev/fuse[:/dev/fuse][:rwm]`, validated as docker/cli does.
@@ -50,7 +53,9 @@ pub fn parse_device(device: &str) -> Result<DeviceMapping> {
         _ => return Err(bad()),
     };
     if !container.starts_with('/') {
-        return Err(SpecError::invalid(format!("{container} is not an absolute path")));
+        return Err(SpecError::invalid(format!(
+            "{container} is not an absolute path"
+        )));
     }
     Ok(DeviceMapping {
         path_on_host: host.to_string(),
@@ -176,8 +181,16 @@ pub fn host_devices() -> Vec<LinuxDevice> {
     out
 }
 
-fn rule(allow: bool, typ: Option<LinuxDeviceType>, major: Option<i64>, minor: Option<i64>, access: &str) -> Result<LinuxDeviceCgroup> {
-    let mut b = LinuxDeviceCgroupBuilder::default().allow(allow).access(access);
+fn rule(
+    allow: bool,
+    typ: Option<LinuxDeviceType>,
+    major: Option<i64>,
+    minor: Option<i64>,
+    access: &str,
+) -> Result<LinuxDeviceCgroup> {
+    let mut b = LinuxDeviceCgroupBuilder::default()
+        .allow(allow)
+        .access(access);
     if let Some(t) = typ {
         b = b.typ(t);
     }
@@ -211,7 +224,18 @@ pub fn runtime_rules() -> Result<Vec<LinuxDeviceCgroup>> {
         rule(true, c, None, None, "m")?,
         rule(true, Some(LinuxDeviceType::B), None, None, "m")?,
     ];
-    for (maj, min) in [(1, Some(3)), (1, Some(8)), (1, Some(7)), (5, Some(0)), (1, Some(5)), (1, Some(9)), (5, Some(1)), (136, None), (5, Some(2)), (10, Some(200))] {
+    for (maj, min) in [
+        (1, Some(3)),
+        (1, Some(8)),
+        (1, Some(7)),
+        (5, Some(0)),
+        (1, Some(5)),
+        (1, Some(9)),
+        (5, Some(1)),
+        (136, None),
+        (5, Some(2)),
+        (10, Some(200)),
+    ] {
         rules.push(rule(true, c, Some(maj), min, "rwm")?);
     }
     Ok(rules)
@@ -229,14 +253,36 @@ mod tests {
     #[test]
     fn device_syntax_as_docker_cli() {
         let d = parse_device("/dev/fuse").unwrap();
-        assert_eq!((d.path_on_host.as_str(), d.path_in_container.as_str(), d.permissions.as_str()), ("/dev/fuse", "/dev/fuse", "rwm"));
+        assert_eq!(
+            (
+                d.path_on_host.as_str(),
+                d.path_in_container.as_str(),
+                d.permissions.as_str()
+            ),
+            ("/dev/fuse", "/dev/fuse", "rwm")
+        );
         let d = parse_device("/dev/sda:/dev/xvda:r").unwrap();
-        assert_eq!((d.path_in_container.as_str(), d.permissions.as_str()), ("/dev/xvda", "r"));
+        assert_eq!(
+            (d.path_in_container.as_str(), d.permissions.as_str()),
+            ("/dev/xvda", "r")
+        );
         let d = parse_device("/dev/sda:rw").unwrap();
-        assert_eq!((d.path_in_container.as_str(), d.permissions.as_str()), ("/dev/sda", "rw"));
-        assert_eq!(parse_device("/a:/b:c:d").unwrap_err().to_string(), "bad format for path: /a:/b:c:d");
-        assert_eq!(parse_device("/a:/b:rr").unwrap_err().to_string(), "bad mode specified: rr");
-        assert_eq!(parse_device("/a:rel").unwrap_err().to_string(), "rel is not an absolute path");
+        assert_eq!(
+            (d.path_in_container.as_str(), d.permissions.as_str()),
+            ("/dev/sda", "rw")
+        );
+        assert_eq!(
+            parse_device("/a:/b:c:d").unwrap_err().to_string(),
+            "bad format for path: /a:/b:c:d"
+        );
+        assert_eq!(
+            parse_device("/a:/b:rr").unwrap_err().to_string(),
+            "bad mode specified: rr"
+        );
+        assert_eq!(
+            parse_device("/a:rel").unwrap_err().to_string(),
+            "rel is not an absolute path"
+        );
     }
 
     #[test]
@@ -244,7 +290,10 @@ mod tests {
         let devs = resolve_device(&parse_device("/dev/null:/dev/mynull:rw").unwrap()).unwrap();
         assert_eq!(devs.len(), 1);
         assert_eq!(devs[0].path(), Path::new("/dev/mynull"));
-        assert_eq!((devs[0].typ(), devs[0].major(), devs[0].minor()), (LinuxDeviceType::C, 1, 3));
+        assert_eq!(
+            (devs[0].typ(), devs[0].major(), devs[0].minor()),
+            (LinuxDeviceType::C, 1, 3)
+        );
         let r = allow_rule(&devs[0], "rw").unwrap();
         assert_eq!(r.to_string(), "c 1:3 rw");
     }
@@ -262,9 +311,29 @@ mod tests {
 
     #[test]
     fn default_and_runtime_rules() {
-        let text: Vec<String> = default_rules().unwrap().iter().map(|r| format!("{}{}", if r.allow() { "+" } else { "-" }, r)).collect();
-        assert_eq!(text, ["-a *:* rwm", "+c 1:5 rwm", "+c 1:3 rwm", "+c 1:9 rwm", "+c 1:8 rwm", "+c 5:0 rwm", "+c 5:1 rwm", "-c 10:229 rwm"]);
-        let text: Vec<String> = runtime_rules().unwrap().iter().map(|r| r.to_string()).collect();
+        let text: Vec<String> = default_rules()
+            .unwrap()
+            .iter()
+            .map(|r| format!("{}{}", if r.allow() { "+" } else { "-" }, r))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "-a *:* rwm",
+                "+c 1:5 rwm",
+                "+c 1:3 rwm",
+                "+c 1:9 rwm",
+                "+c 1:8 rwm",
+                "+c 5:0 rwm",
+                "+c 5:1 rwm",
+                "-c 10:229 rwm"
+            ]
+        );
+        let text: Vec<String> = runtime_rules()
+            .unwrap()
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
         assert_eq!(text[..3], ["c *:* m", "b *:* m", "c 1:3 rwm"]);
         assert!(text.contains(&"c 136:* rwm".to_string()));
         assert!(text.contains(&"c 10:200 rwm".to_string()));

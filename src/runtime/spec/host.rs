@@ -71,14 +71,24 @@ impl HostFacts {
             has_ping_group_range: exists("/proc/sys/net/ipv4/ping_group_range"),
             has_unprivileged_port_start: exists("/proc/sys/net/ipv4/ip_unprivileged_port_start"),
             thermal_throttle_paths,
-            init_binary: INIT_CANDIDATES.iter().map(PathBuf::from).find(|p| p.is_file()),
+            init_binary: INIT_CANDIDATES
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.is_file()),
             env: std::env::vars().collect(),
-            devices: if privileged { super::devices::host_devices() } else { Vec::new() },
+            devices: if privileged {
+                super::devices::host_devices()
+            } else {
+                Vec::new()
+            },
         }
     }
 
     pub(crate) fn lookup_env(&self, key: &str) -> Option<String> {
-        self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 }
 

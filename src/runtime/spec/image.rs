@@ -36,7 +36,11 @@ pub struct ImageConfig {
 }
 
 fn strings(v: Option<&Value>) -> Option<Vec<String>> {
-    v?.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+    v?.as_array().map(|a| {
+        a.iter()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
+    })
 }
 
 fn keys(v: Option<&Value>) -> Vec<String> {
@@ -121,12 +125,21 @@ mod tests {
         assert_eq!(c.stop_signal.as_deref(), Some("SIGQUIT"));
         assert_eq!(c.labels.get("a").map(String::as_str), Some("b"));
         let h = c.healthcheck.unwrap();
-        assert_eq!((h.test.len(), h.interval_ns, h.retries), (2, 30_000_000_000, 3));
+        assert_eq!(
+            (h.test.len(), h.interval_ns, h.retries),
+            (2, 30_000_000_000, 3)
+        );
     }
 
     #[test]
     fn empty_config_is_default() {
-        assert_eq!(ImageConfig::from_config_json(&serde_json::json!({})), ImageConfig::default());
-        assert_eq!(ImageConfig::from_config_json(&Value::Null), ImageConfig::default());
+        assert_eq!(
+            ImageConfig::from_config_json(&serde_json::json!({})),
+            ImageConfig::default()
+        );
+        assert_eq!(
+            ImageConfig::from_config_json(&Value::Null),
+            ImageConfig::default()
+        );
     }
 }

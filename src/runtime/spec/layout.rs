@@ -68,12 +68,49 @@ fn defaults(shm_size: i64) -> Vec<Planned> {
     let shm = format!("size={shm_size}");
     vec![
         Planned::new("/proc", "proc", "proc", &["nosuid", "noexec", "nodev"]),
-        Planned::new("/dev", "tmpfs", "tmpfs", &["nosuid", "strictatime", "mode=755", "size=65536k"]),
-        Planned::new("/dev/pts", "devpts", "devpts", &["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
-        Planned::new("/sys", "sysfs", "sysfs", &["nosuid", "noexec", "nodev", "ro"]),
-        Planned::new("/sys/fs/cgroup", "cgroup", "cgroup", &["ro", "nosuid", "noexec", "nodev"]),
-        Planned::new("/dev/mqueue", "mqueue", "mqueue", &["nosuid", "noexec", "nodev"]),
-        Planned::new("/dev/shm", "tmpfs", "shm", &["nosuid", "noexec", "nodev", "mode=1777", &shm]),
+        Planned::new(
+            "/dev",
+            "tmpfs",
+            "tmpfs",
+            &["nosuid", "strictatime", "mode=755", "size=65536k"],
+        ),
+        Planned::new(
+            "/dev/pts",
+            "devpts",
+            "devpts",
+            &[
+                "nosuid",
+                "noexec",
+                "newinstance",
+                "ptmxmode=0666",
+                "mode=0620",
+                "gid=5",
+            ],
+        ),
+        Planned::new(
+            "/sys",
+            "sysfs",
+            "sysfs",
+            &["nosuid", "noexec", "nodev", "ro"],
+        ),
+        Planned::new(
+            "/sys/fs/cgroup",
+            "cgroup",
+            "cgroup",
+            &["ro", "nosuid", "noexec", "nodev"],
+        ),
+        Planned::new(
+            "/dev/mqueue",
+            "mqueue",
+            "mqueue",
+            &["nosuid", "noexec", "nodev"],
+        ),
+        Planned::new(
+            "/dev/shm",
+            "tmpfs",
+            "shm",
+            &["nosuid", "noexec", "nodev", "mode=1777", &shm],
+        ),
     ]
 }
 
@@ -83,7 +120,10 @@ fn depth(dest: &str) -> usize {
 
 /// The volume name for a resolver's path (`…/<name>/_data` or `…/<name>`).
 fn volume_name_from_path(p: &Path) -> String {
-    let leaf = p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let leaf = p
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if leaf == "_data" {
         if let Some(parent) = p.parent().and_then(Path::file_name) {
             return parent.to_string_lossy().into_owned();
@@ -94,7 +134,10 @@ fn volume_name_from_path(p: &Path) -> String {
 
 /// Parses every user mount and adds anonymous volumes for the image's
 /// VOLUMEs that nothing else covers. Duplicate -v/--mount targets are an error.
-fn user_specs(opts: &RunOptions, image: &ImageConfig) -> Result<(Vec<MountSpec>, Vec<bool>, Vec<MountSpec>)> {
+fn user_specs(
+    opts: &RunOptions,
+    image: &ImageConfig,
+) -> Result<(Vec<MountSpec>, Vec<bool>, Vec<MountSpec>)> {
     let mut specs = Vec::new();
     // Whether each spec came from -v (docker shows mode "z" for -v/--mount volumes, "" for image ones).
     let mut from_flags = Vec::new();
@@ -109,10 +152,17 @@ fn user_specs(opts: &RunOptions, image: &ImageConfig) -> Result<(Vec<MountSpec>,
     let mut seen = std::collections::HashSet::new();
     for s in &specs {
         if !seen.insert(s.destination.clone()) {
-            return Err(SpecError::invalid(format!("Duplicate mount point: {}", s.destination)));
+            return Err(SpecError::invalid(format!(
+                "Duplicate mount point: {}",
+                s.destination
+            )));
         }
     }
-    let tmpfs: Vec<MountSpec> = opts.tmpfs.iter().map(|t| parse_tmpfs(t)).collect::<Result<_>>()?;
+    let tmpfs: Vec<MountSpec> = opts
+        .tmpfs
+        .iter()
+        .map(|t| parse_tmpfs(t))
+        .collect::<Result<_>>()?;
     for dest in &image.volumes {
         let dest = clean_path(dest);
         if !seen.contains(&dest) && !tmpfs.iter().any(|t| t.destination == dest) {
@@ -127,15 +177,31 @@ fn user_specs(opts: &RunOptions, image: &ImageConfig) -> Result<(Vec<MountSpec>,
 fn bind_options(spec: &MountSpec) -> Vec<String> {
     let mut o = vec![if spec.non_recursive { "bind" } else { "rbind" }.to_string()];
     if spec.read_only {
-        o.push(if spec.recursive_read_only { "rro" } else { "ro" }.to_string());
+        o.push(
+            if spec.recursive_read_only {
+                "rro"
+            } else {
+                "ro"
+            }
+            .to_string(),
+        );
     }
     if spec.kind == MountKind::Bind {
-        o.push(spec.propagation.clone().unwrap_or_else(|| "rprivate".to_string()));
+        o.push(
+            spec.propagation
+                .clone()
+                .unwrap_or_else(|| "rprivate".to_string()),
+        );
     }
     o
 }
 
-pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut SpecContext, f: &LayoutFlags) -> Result<MountPlan> {
+pub(super) fn plan_mounts(
+    opts: &RunOptions,
+    image: &ImageConfig,
+    ctx: &mut SpecContext,
+    f: &LayoutFlags,
+) -> Result<MountPlan> {
     let (specs, from_flags, tmpfs) = user_specs(opts, image)?;
     let mut plan = MountPlan {
         mounts: Vec::new(),
@@ -161,13 +227,23 @@ pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut Spec
                         source,
                     })?;
                 }
-                let propagation = spec.propagation.clone().unwrap_or_else(|| "rprivate".to_string());
+                let propagation = spec
+                    .propagation
+                    .clone()
+                    .unwrap_or_else(|| "rprivate".to_string());
                 match propagation.as_str() {
                     "shared" | "rshared" => plan.rootfs_propagation = Some("shared".into()),
-                    "slave" | "rslave" if plan.rootfs_propagation.is_none() => plan.rootfs_propagation = Some("rslave".into()),
+                    "slave" | "rslave" if plan.rootfs_propagation.is_none() => {
+                        plan.rootfs_propagation = Some("rslave".into())
+                    }
                     _ => {}
                 }
-                user.push(Planned { dest: spec.destination.clone(), typ: "bind".into(), source: spec.source.clone(), options: bind_options(spec) });
+                user.push(Planned {
+                    dest: spec.destination.clone(),
+                    typ: "bind".into(),
+                    source: spec.source.clone(),
+                    options: bind_options(spec),
+                });
                 plan.inspect.push(InspectMount {
                     typ: "bind".into(),
                     name: String::new(),
@@ -192,11 +268,23 @@ pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut Spec
                     spec.source.clone()
                 };
                 if !spec.no_copy {
-                    plan.copies.push(VolumeCopy { name: name.clone(), destination: spec.destination.clone() });
+                    plan.copies.push(VolumeCopy {
+                        name: name.clone(),
+                        destination: spec.destination.clone(),
+                    });
                 }
                 let source = path.to_string_lossy().into_owned();
-                user.push(Planned { dest: spec.destination.clone(), typ: "bind".into(), source: source.clone(), options: bind_options(spec) });
-                let mode = if spec.mode.is_empty() && flagged { "z".to_string() } else { spec.mode.clone() };
+                user.push(Planned {
+                    dest: spec.destination.clone(),
+                    typ: "bind".into(),
+                    source: source.clone(),
+                    options: bind_options(spec),
+                });
+                let mode = if spec.mode.is_empty() && flagged {
+                    "z".to_string()
+                } else {
+                    spec.mode.clone()
+                };
                 plan.inspect.push(InspectMount {
                     typ: "volume".into(),
                     name,
@@ -209,7 +297,12 @@ pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut Spec
                 });
             }
             MountKind::Tmpfs => {
-                user.push(Planned { dest: spec.destination.clone(), typ: "tmpfs".into(), source: "tmpfs".into(), options: spec.tmpfs_options.clone() });
+                user.push(Planned {
+                    dest: spec.destination.clone(),
+                    typ: "tmpfs".into(),
+                    source: "tmpfs".into(),
+                    options: spec.tmpfs_options.clone(),
+                });
                 plan.inspect.push(InspectMount {
                     typ: "tmpfs".into(),
                     name: String::new(),
@@ -226,7 +319,11 @@ pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut Spec
     user.sort_by_key(|m| depth(&m.dest));
 
     // /etc files from the caller, unless the user mounted something there.
-    let net_files = [("/etc/resolv.conf", &ctx.resolv_conf), ("/etc/hostname", &ctx.hostname_file), ("/etc/hosts", &ctx.hosts_file)];
+    let net_files = [
+        ("/etc/resolv.conf", &ctx.resolv_conf),
+        ("/etc/hostname", &ctx.hostname_file),
+        ("/etc/hosts", &ctx.hosts_file),
+    ];
     for (dest, src) in net_files {
         if let Some(src) = src {
             if !user.iter().any(|m| m.dest == dest) {
@@ -240,11 +337,21 @@ pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut Spec
         }
     }
     if f.ipc_host && !user.iter().any(|m| m.dest == "/dev/shm") {
-        user.push(Planned::new("/dev/shm", "bind", "/dev/shm", &["rbind", "rprivate"]));
+        user.push(Planned::new(
+            "/dev/shm",
+            "bind",
+            "/dev/shm",
+            &["rbind", "rprivate"],
+        ));
     }
     for t in &tmpfs {
         user.retain(|m| m.dest != t.destination);
-        user.push(Planned { dest: t.destination.clone(), typ: "tmpfs".into(), source: "tmpfs".into(), options: t.tmpfs_options.clone() });
+        user.push(Planned {
+            dest: t.destination.clone(),
+            typ: "tmpfs".into(),
+            source: "tmpfs".into(),
+            options: t.tmpfs_options.clone(),
+        });
     }
     user.sort_by_key(|m| depth(&m.dest));
 
@@ -257,11 +364,17 @@ pub(super) fn plan_mounts(opts: &RunOptions, image: &ImageConfig, ctx: &mut Spec
         .filter(|m| !(f.ipc_none && m.dest == "/dev/shm"))
         .collect();
     if let Some(init) = &f.init {
-        mounts.push(Planned::new("/sbin/docker-init", "bind", &init.to_string_lossy(), &["bind", "ro"]));
+        mounts.push(Planned::new(
+            "/sbin/docker-init",
+            "bind",
+            &init.to_string_lossy(),
+            &["bind", "ro"],
+        ));
     }
     if opts.read_only {
         for m in mounts.iter_mut() {
-            let exempt = ["/proc", "/dev/pts", "/dev/shm", "/dev/mqueue", "/dev"].contains(&m.dest.as_str());
+            let exempt =
+                ["/proc", "/dev/pts", "/dev/shm", "/dev/mqueue", "/dev"].contains(&m.dest.as_str());
             if !exempt && !m.options.iter().any(|o| o == "ro") {
                 m.options.push("ro".into());
             }

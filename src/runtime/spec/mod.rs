@@ -29,10 +29,14 @@ mod image;
 mod layout;
 mod mounts;
 mod parse;
+mod process;
+mod resources;
 mod user;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_mounts;
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +50,9 @@ pub use devices::{parse_device, resolve_device, DeviceMapping};
 pub use error::SpecError;
 pub use host::{host_hard_limit, HostFacts};
 pub use image::{Healthcheck, ImageConfig};
-pub use mounts::{merge_tmpfs_options, parse_mount, parse_tmpfs, parse_volume, MountKind, MountSpec};
+pub use mounts::{
+    merge_tmpfs_options, parse_mount, parse_tmpfs, parse_volume, MountKind, MountSpec,
+};
 pub use parse::{
     check_cpuset, parse_cpus, parse_env_file, parse_memory_bytes, parse_signal, parse_sysctl,
     parse_ulimit, Ulimit,
@@ -193,7 +199,11 @@ pub struct BuiltSpec {
 
 /// Plans the container's OCI spec from flags and image config, reading the
 /// host facts it needs from this machine.
-pub fn build_spec(opts: &RunOptions, image: &ImageConfig, ctx: &mut SpecContext) -> Result<BuiltSpec, SpecError> {
+pub fn build_spec(
+    opts: &RunOptions,
+    image: &ImageConfig,
+    ctx: &mut SpecContext,
+) -> Result<BuiltSpec, SpecError> {
     let host = HostFacts::detect(opts.privileged);
     build_spec_with(opts, image, ctx, &host)
 }
@@ -218,11 +228,20 @@ pub fn resolve_joined_namespaces(
     spec: &mut Spec,
     pid_of: &dyn Fn(&str) -> Result<i32, SpecError>,
 ) -> Result<(), SpecError> {
-    let Some(nss) = spec.linux_mut().as_mut().and_then(|l| l.namespaces_mut().as_mut()) else {
+    let Some(nss) = spec
+        .linux_mut()
+        .as_mut()
+        .and_then(|l| l.namespaces_mut().as_mut())
+    else {
         return Ok(());
     };
     for ns in nss.iter_mut() {
-        let Some(id) = ns.path().as_ref().and_then(|p| p.to_str()).and_then(|p| p.strip_prefix("container:")) else {
+        let Some(id) = ns
+            .path()
+            .as_ref()
+            .and_then(|p| p.to_str())
+            .and_then(|p| p.strip_prefix("container:"))
+        else {
             continue;
         };
         let pid = pid_of(id)?;
@@ -236,7 +255,12 @@ pub fn resolve_joined_namespaces(
             LinuxNamespaceType::Cgroup => "cgroup",
             LinuxNamespaceType::Time => "time",
         };
-        ns.set_path(Some(Path::new("/proc").join(pid.to_string()).join("ns").join(kind)));
+        ns.set_path(Some(
+            Path::new("/proc")
+                .join(pid.to_string())
+                .join("ns")
+                .join(kind),
+        ));
     }
     Ok(())
 }

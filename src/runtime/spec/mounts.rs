@@ -67,7 +67,9 @@ impl MountSpec {
     }
 }
 
-const PROPAGATIONS: &[&str] = &["private", "rprivate", "slave", "rslave", "shared", "rshared"];
+const PROPAGATIONS: &[&str] = &[
+    "private", "rprivate", "slave", "rslave", "shared", "rshared",
+];
 
 /// Lexical `path.Clean` as Go does it (for absolute and relative paths).
 pub fn clean_path(p: &str) -> String {
@@ -133,7 +135,10 @@ fn check_target(kind: MountKind, target: &str) -> std::result::Result<String, St
         return Err(mount_config_err(kind, "field Target must not be empty"));
     }
     if clean_path(target) == "/" {
-        return Err(mount_config_err(kind, "invalid specification: destination can't be '/'"));
+        return Err(mount_config_err(
+            kind,
+            "invalid specification: destination can't be '/'",
+        ));
     }
     if !target.starts_with('/') {
         return Err(mount_config_err(
@@ -187,21 +192,34 @@ pub fn parse_volume(raw: &str) -> Result<MountSpec> {
         MountKind::Volume
     };
     let opts: Vec<&str> = mode.split(',').collect();
-    let propagation = opts.iter().find(|o| PROPAGATIONS.contains(o)).map(|s| s.to_string());
+    let propagation = opts
+        .iter()
+        .find(|o| PROPAGATIONS.contains(o))
+        .map(|s| s.to_string());
     let no_copy = opts.contains(&"nocopy");
     let wrap = |e: String| SpecError::invalid(format!("{}: {e}", invalid_spec()));
     if kind == MountKind::Volume && propagation.is_some() {
-        return Err(wrap(mount_config_err(kind, "field BindOptions must not be specified")));
+        return Err(wrap(mount_config_err(
+            kind,
+            "field BindOptions must not be specified",
+        )));
     }
     if kind == MountKind::Bind && no_copy {
-        return Err(wrap(mount_config_err(kind, "field VolumeOptions must not be specified")));
+        return Err(wrap(mount_config_err(
+            kind,
+            "field VolumeOptions must not be specified",
+        )));
     }
     let destination = check_target(kind, target).map_err(wrap)?;
     if kind == MountKind::Volume && !source.is_empty() {
         check_volume_name(&source)?;
     }
     let mut m = MountSpec::new(kind);
-    m.source = if kind == MountKind::Bind { clean_path(&source) } else { source };
+    m.source = if kind == MountKind::Bind {
+        clean_path(&source)
+    } else {
+        source
+    };
     m.destination = destination;
     m.read_only = opts.contains(&"ro");
     m.mode = mode.to_string();
@@ -236,7 +254,9 @@ fn csv_fields(value: &str) -> Result<Vec<String>> {
         at_start = false;
     }
     if in_quotes {
-        return Err(SpecError::invalid(format!("parse error: extraneous or missing \" in quoted-field: {value}")));
+        return Err(SpecError::invalid(format!(
+            "parse error: extraneous or missing \" in quoted-field: {value}"
+        )));
     }
     fields.push(cur);
     Ok(fields)
@@ -272,22 +292,34 @@ pub fn parse_mount(value: &str) -> Result<MountSpec> {
             None => (field.as_str(), None),
         };
         if key.trim() != key {
-            return Err(SpecError::invalid(format!("invalid option '{}' in '{field}': option should not have whitespace", key.trim())));
+            return Err(SpecError::invalid(format!(
+                "invalid option '{}' in '{field}': option should not have whitespace",
+                key.trim()
+            )));
         }
         if let Some(v) = val {
             if v.trim().is_empty() {
-                return Err(SpecError::invalid(format!("invalid value for '{key}': value is empty")));
+                return Err(SpecError::invalid(format!(
+                    "invalid value for '{key}': value is empty"
+                )));
             }
             if v.trim() != v {
-                return Err(SpecError::invalid(format!("invalid value for '{key}' in '{field}': value should not have whitespace")));
+                return Err(SpecError::invalid(format!(
+                    "invalid value for '{key}' in '{field}': value should not have whitespace"
+                )));
             }
         }
         let key = key.to_ascii_lowercase();
         let v = val.unwrap_or("");
         if val.is_none()
-            && !matches!(key.as_str(), "readonly" | "ro" | "volume-nocopy" | "bind-nonrecursive" | "bind-create-src")
+            && !matches!(
+                key.as_str(),
+                "readonly" | "ro" | "volume-nocopy" | "bind-nonrecursive" | "bind-create-src"
+            )
         {
-            return Err(SpecError::invalid(format!("invalid field '{field}' must be a key=value pair")));
+            return Err(SpecError::invalid(format!(
+                "invalid field '{field}' must be a key=value pair"
+            )));
         }
         match key.as_str() {
             "type" => kind = v.to_ascii_lowercase(),
@@ -300,7 +332,9 @@ pub fn parse_mount(value: &str) -> Result<MountSpec> {
                 m.propagation = Some(v.to_ascii_lowercase());
             }
             "bind-nonrecursive" => {
-                return Err(SpecError::invalid("bind-nonrecursive is deprecated, use bind-recursive=disabled instead"))
+                return Err(SpecError::invalid(
+                    "bind-nonrecursive is deprecated, use bind-recursive=disabled instead",
+                ))
             }
             "bind-recursive" => {
                 bind_opts.push(key.clone());
@@ -319,16 +353,28 @@ pub fn parse_mount(value: &str) -> Result<MountSpec> {
                 volume_opts.push(key.clone());
                 m.no_copy = parse_bool(&key, val)?;
             }
-            "volume-subpath" | "volume-label" | "volume-driver" | "volume-opt" => volume_opts.push(key.clone()),
+            "volume-subpath" | "volume-label" | "volume-driver" | "volume-opt" => {
+                volume_opts.push(key.clone())
+            }
             "tmpfs-size" => {
                 tmpfs_opts.push(key.clone());
-                tmpfs_size = Some(parse_memory(v).ok_or_else(|| SpecError::invalid(format!("invalid value for {key}: {v}")))?);
+                tmpfs_size =
+                    Some(parse_memory(v).ok_or_else(|| {
+                        SpecError::invalid(format!("invalid value for {key}: {v}"))
+                    })?);
             }
             "tmpfs-mode" => {
                 tmpfs_opts.push(key.clone());
-                tmpfs_mode = Some(u32::from_str_radix(v, 8).map_err(|_| SpecError::invalid(format!("invalid value for {key}: {v}")))?);
+                tmpfs_mode =
+                    Some(u32::from_str_radix(v, 8).map_err(|_| {
+                        SpecError::invalid(format!("invalid value for {key}: {v}"))
+                    })?);
             }
-            _ => return Err(SpecError::invalid(format!("unknown option '{key}' in '{field}'"))),
+            _ => {
+                return Err(SpecError::invalid(format!(
+                    "unknown option '{key}' in '{field}'"
+                )))
+            }
         }
     }
     let kind = match kind.as_str() {
@@ -336,11 +382,22 @@ pub fn parse_mount(value: &str) -> Result<MountSpec> {
         "volume" => MountKind::Volume,
         "tmpfs" => MountKind::Tmpfs,
         "" => return Err(SpecError::invalid("type is required")),
-        other => return Err(SpecError::invalid(format!("invalid mount config for type {other:?}: mount type unknown"))),
+        other => {
+            return Err(SpecError::invalid(format!(
+                "invalid mount config for type {other:?}: mount type unknown"
+            )))
+        }
     };
-    for (used, prefix, k) in [(&bind_opts, "bind", MountKind::Bind), (&volume_opts, "volume", MountKind::Volume), (&tmpfs_opts, "tmpfs", MountKind::Tmpfs)] {
+    for (used, prefix, k) in [
+        (&bind_opts, "bind", MountKind::Bind),
+        (&volume_opts, "volume", MountKind::Volume),
+        (&tmpfs_opts, "tmpfs", MountKind::Tmpfs),
+    ] {
         if !used.is_empty() && kind != k {
-            return Err(SpecError::invalid(format!("cannot mix '{prefix}-*' options with mount type '{}'", kind.as_str())));
+            return Err(SpecError::invalid(format!(
+                "cannot mix '{prefix}-*' options with mount type '{}'",
+                kind.as_str()
+            )));
         }
     }
     if m.recursive_read_only {
@@ -357,15 +414,24 @@ pub fn parse_mount(value: &str) -> Result<MountSpec> {
     match kind {
         MountKind::Bind => {
             if source.is_empty() {
-                return Err(SpecError::invalid(mount_config_err(kind, "field Source must not be empty")));
+                return Err(SpecError::invalid(mount_config_err(
+                    kind,
+                    "field Source must not be empty",
+                )));
             }
             if let Some(p) = &m.propagation {
                 if !PROPAGATIONS.contains(&p.as_str()) {
-                    return Err(SpecError::invalid(mount_config_err(kind, &format!("invalid propagation mode: {p}"))));
+                    return Err(SpecError::invalid(mount_config_err(
+                        kind,
+                        &format!("invalid propagation mode: {p}"),
+                    )));
                 }
             }
             if !source.starts_with('/') {
-                return Err(SpecError::invalid(mount_config_err(kind, &format!("invalid mount path: '{source}' mount path must be absolute"))));
+                return Err(SpecError::invalid(mount_config_err(
+                    kind,
+                    &format!("invalid mount path: '{source}' mount path must be absolute"),
+                )));
             }
             let src = PathBuf::from(clean_path(&source));
             if !m.create_source && !Path::new(&src).exists() {
@@ -381,7 +447,10 @@ pub fn parse_mount(value: &str) -> Result<MountSpec> {
         }
         MountKind::Tmpfs => {
             if !source.is_empty() {
-                return Err(SpecError::invalid(mount_config_err(kind, "field Source must not be specified")));
+                return Err(SpecError::invalid(mount_config_err(
+                    kind,
+                    "field Source must not be specified",
+                )));
             }
             let mut data = Vec::new();
             if read_only {
@@ -417,10 +486,14 @@ fn size_with_suffix(size: i64) -> String {
 pub fn parse_tmpfs(raw: &str) -> Result<MountSpec> {
     let (dest, data) = raw.split_once(':').unwrap_or((raw, ""));
     if clean_path(dest) == "/" {
-        return Err(SpecError::invalid("invalid specification: destination can't be '/'"));
+        return Err(SpecError::invalid(
+            "invalid specification: destination can't be '/'",
+        ));
     }
     if !dest.starts_with('/') {
-        return Err(SpecError::invalid(format!("invalid mount path: '{dest}' mount path must be absolute")));
+        return Err(SpecError::invalid(format!(
+            "invalid mount path: '{dest}' mount path must be absolute"
+        )));
     }
     let data: Vec<String> = if data.is_empty() {
         Vec::new()
@@ -447,7 +520,8 @@ fn flag_key(option: &str) -> Option<&'static str> {
         "mand" | "nomand" => "mand",
         "atime" | "noatime" => "noatime",
         "diratime" | "nodiratime" => "nodiratime",
-        "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" => "propagation",
+        "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared"
+        | "rshared" | "slave" | "rslave" => "propagation",
         "relatime" | "norelatime" => "relatime",
         "strictatime" | "nostrictatime" => "strictatime",
         _ => return None,
@@ -477,9 +551,27 @@ pub fn merge_tmpfs_options(user: &[String]) -> Result<Vec<String>> {
             continue;
         }
         let name = match option.split_once('=') {
-            Some((n, _)) if ["", "size", "mode", "uid", "gid", "nr_inodes", "nr_blocks", "mpol"].contains(&n) => n,
+            Some((n, _))
+                if [
+                    "",
+                    "size",
+                    "mode",
+                    "uid",
+                    "gid",
+                    "nr_inodes",
+                    "nr_blocks",
+                    "mpol",
+                ]
+                .contains(&n) =>
+            {
+                n
+            }
             Some((n, _)) => return Err(SpecError::invalid(format!("invalid tmpfs option {n:?}"))),
-            None => return Err(SpecError::invalid(format!("invalid tmpfs option {option:?}"))),
+            None => {
+                return Err(SpecError::invalid(format!(
+                    "invalid tmpfs option {option:?}"
+                )))
+            }
         };
         if !seen_data.contains(&name) {
             seen_data.push(name);

@@ -122,18 +122,58 @@ const ULIMITS: &[(&str, Resource, PosixRlimitType)] = &[
     ("core", Resource::RLIMIT_CORE, PosixRlimitType::RlimitCore),
     ("cpu", Resource::RLIMIT_CPU, PosixRlimitType::RlimitCpu),
     ("data", Resource::RLIMIT_DATA, PosixRlimitType::RlimitData),
-    ("fsize", Resource::RLIMIT_FSIZE, PosixRlimitType::RlimitFsize),
-    ("locks", Resource::RLIMIT_LOCKS, PosixRlimitType::RlimitLocks),
-    ("memlock", Resource::RLIMIT_MEMLOCK, PosixRlimitType::RlimitMemlock),
-    ("msgqueue", Resource::RLIMIT_MSGQUEUE, PosixRlimitType::RlimitMsgqueue),
+    (
+        "fsize",
+        Resource::RLIMIT_FSIZE,
+        PosixRlimitType::RlimitFsize,
+    ),
+    (
+        "locks",
+        Resource::RLIMIT_LOCKS,
+        PosixRlimitType::RlimitLocks,
+    ),
+    (
+        "memlock",
+        Resource::RLIMIT_MEMLOCK,
+        PosixRlimitType::RlimitMemlock,
+    ),
+    (
+        "msgqueue",
+        Resource::RLIMIT_MSGQUEUE,
+        PosixRlimitType::RlimitMsgqueue,
+    ),
     ("nice", Resource::RLIMIT_NICE, PosixRlimitType::RlimitNice),
-    ("nofile", Resource::RLIMIT_NOFILE, PosixRlimitType::RlimitNofile),
-    ("nproc", Resource::RLIMIT_NPROC, PosixRlimitType::RlimitNproc),
+    (
+        "nofile",
+        Resource::RLIMIT_NOFILE,
+        PosixRlimitType::RlimitNofile,
+    ),
+    (
+        "nproc",
+        Resource::RLIMIT_NPROC,
+        PosixRlimitType::RlimitNproc,
+    ),
     ("rss", Resource::RLIMIT_RSS, PosixRlimitType::RlimitRss),
-    ("rtprio", Resource::RLIMIT_RTPRIO, PosixRlimitType::RlimitRtprio),
-    ("rttime", Resource::RLIMIT_RTTIME, PosixRlimitType::RlimitRttime),
-    ("sigpending", Resource::RLIMIT_SIGPENDING, PosixRlimitType::RlimitSigpending),
-    ("stack", Resource::RLIMIT_STACK, PosixRlimitType::RlimitStack),
+    (
+        "rtprio",
+        Resource::RLIMIT_RTPRIO,
+        PosixRlimitType::RlimitRtprio,
+    ),
+    (
+        "rttime",
+        Resource::RLIMIT_RTTIME,
+        PosixRlimitType::RlimitRttime,
+    ),
+    (
+        "sigpending",
+        Resource::RLIMIT_SIGPENDING,
+        PosixRlimitType::RlimitSigpending,
+    ),
+    (
+        "stack",
+        Resource::RLIMIT_STACK,
+        PosixRlimitType::RlimitStack,
+    ),
 ];
 
 impl Ulimit {
@@ -149,7 +189,9 @@ impl Ulimit {
 /// `--ulimit nofile=1024:2048` (docker's `units.ParseUlimit`).
 pub fn parse_ulimit(val: &str) -> Result<Ulimit> {
     let Some((name, limits)) = val.split_once('=') else {
-        return Err(SpecError::invalid(format!("invalid ulimit argument: {val}")));
+        return Err(SpecError::invalid(format!(
+            "invalid ulimit argument: {val}"
+        )));
     };
     if !ULIMITS.iter().any(|(n, _, _)| *n == name) {
         return Err(SpecError::invalid(format!("invalid ulimit type: {name}")));
@@ -251,7 +293,11 @@ pub fn parse_signal(raw: &str) -> Result<i32> {
         _ => {
             if let Some(n) = name.strip_prefix("RTMIN+").and_then(offset) {
                 Ok(SIGRTMIN + n)
-            } else if let Some(n) = name.strip_prefix("RTMAX-").and_then(offset).filter(|n| *n <= 14) {
+            } else if let Some(n) = name
+                .strip_prefix("RTMAX-")
+                .and_then(offset)
+                .filter(|n| *n <= 14)
+            {
                 Ok(SIGRTMAX - n)
             } else {
                 Err(invalid())
@@ -294,9 +340,8 @@ pub fn parse_env_file(path: &Path) -> Result<Vec<String>> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_env_lines(&bytes, &|k| std::env::var(k).ok()).map_err(|e| {
-        SpecError::invalid(format!("invalid env file ({}): {e}", path.display()))
-    })
+    parse_env_lines(&bytes, &|k| std::env::var(k).ok())
+        .map_err(|e| SpecError::invalid(format!("invalid env file ({}): {e}", path.display())))
 }
 
 pub(crate) fn parse_env_lines(
@@ -338,11 +383,18 @@ pub(crate) fn parse_env_lines(
 
 /// Validates `--cpuset-cpus` ("0-3,5") against the host's CPU count.
 pub fn check_cpuset(cpus: &str, host_cpus: usize) -> Result<()> {
-    let bad = || SpecError::invalid(format!("Invalid value {cpus} for cpuset cpus: invalid format: {cpus}"));
+    let bad = || {
+        SpecError::invalid(format!(
+            "Invalid value {cpus} for cpuset cpus: invalid format: {cpus}"
+        ))
+    };
     let mut max = 0usize;
     for part in cpus.split(',') {
         let (lo, hi) = match part.split_once('-') {
-            Some((a, b)) => (a.parse::<usize>().map_err(|_| bad())?, b.parse::<usize>().map_err(|_| bad())?),
+            Some((a, b)) => (
+                a.parse::<usize>().map_err(|_| bad())?,
+                b.parse::<usize>().map_err(|_| bad())?,
+            ),
             None => {
                 let n = part.parse::<usize>().map_err(|_| bad())?;
                 (n, n)
@@ -400,7 +452,10 @@ mod tests {
         assert_eq!(parse_cpus("3/2").unwrap(), 1_500_000_000);
         assert_eq!(parse_cpus("1e-3").unwrap(), 1_000_000);
         assert_eq!(err(parse_cpus("0.0000000001")), "value is too precise");
-        assert_eq!(err(parse_cpus("one")), "failed to parse one as a rational number");
+        assert_eq!(
+            err(parse_cpus("one")),
+            "failed to parse one as a rational number"
+        );
     }
 
     #[test]
@@ -411,7 +466,10 @@ mod tests {
         assert_eq!((u.soft, u.hard), (100, 100));
         let u = parse_ulimit("core=-1").unwrap();
         assert_eq!((u.soft, u.hard), (-1, -1));
-        assert_eq!(err(parse_ulimit("nofile")), "invalid ulimit argument: nofile");
+        assert_eq!(
+            err(parse_ulimit("nofile")),
+            "invalid ulimit argument: nofile"
+        );
         assert_eq!(err(parse_ulimit("as=1")), "invalid ulimit type: as");
         assert_eq!(
             err(parse_ulimit("nofile=2:1")),
@@ -453,8 +511,14 @@ mod tests {
         );
         assert!(parse_sysctl("kernel.shmmax=1").is_ok());
         assert!(parse_sysctl("fs.mqueue.msg_max=10").is_ok());
-        assert_eq!(err(parse_sysctl("kernel.pid_max=1")), "sysctl 'kernel.pid_max=1' is not allowed");
-        assert_eq!(err(parse_sysctl("net.foo")), "sysctl 'net.foo' is not allowed");
+        assert_eq!(
+            err(parse_sysctl("kernel.pid_max=1")),
+            "sysctl 'kernel.pid_max=1' is not allowed"
+        );
+        assert_eq!(
+            err(parse_sysctl("net.foo")),
+            "sysctl 'net.foo' is not allowed"
+        );
     }
 
     #[test]
@@ -462,7 +526,10 @@ mod tests {
         let text = b"\xEF\xBB\xBFA=1\n# comment\n\n   B=\"quoted\" \nHOSTVAR\nMISSING\r\nC=x=y\n";
         let lookup = |k: &str| (k == "HOSTVAR").then(|| "from-host".to_string());
         let got = parse_env_lines(text, &lookup).unwrap();
-        assert_eq!(got, vec!["A=1", "B=\"quoted\" ", "HOSTVAR=from-host", "C=x=y"]);
+        assert_eq!(
+            got,
+            vec!["A=1", "B=\"quoted\" ", "HOSTVAR=from-host", "C=x=y"]
+        );
         assert_eq!(
             parse_env_lines(b"=x\n", &lookup).unwrap_err(),
             "no variable name on line '=x'"
@@ -479,7 +546,10 @@ mod tests {
         let p = dir.path().join("env");
         std::fs::write(&p, b"K=V\n=bad\n").unwrap();
         let msg = err(parse_env_file(&p));
-        assert!(msg.starts_with(&format!("invalid env file ({}): ", p.display())), "{msg}");
+        assert!(
+            msg.starts_with(&format!("invalid env file ({}): ", p.display())),
+            "{msg}"
+        );
         assert!(parse_env_file(&dir.path().join("nope")).is_err());
     }
 

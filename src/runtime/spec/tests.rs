@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use nix::sys::resource::Resource;
-use oci_spec::runtime::{Capability, LinuxNamespaceType, PosixRlimitType, Spec};
+use oci_spec::runtime::{Capability, LinuxNamespaceType, Spec};
 
 use super::*;
 
-fn host() -> HostFacts {
+pub(super) fn host() -> HostFacts {
     HostFacts {
         cap_last_cap: 40,
         cgroup_v2: false,
@@ -17,14 +17,21 @@ fn host() -> HostFacts {
         has_unprivileged_port_start: true,
         thermal_throttle_paths: Vec::new(),
         init_binary: Some(PathBuf::from("/usr/bin/tini-static")),
-        env: vec![("HOSTVAR".into(), "h".into()), ("SHARED".into(), "host".into())],
+        env: vec![
+            ("HOSTVAR".into(), "h".into()),
+            ("SHARED".into(), "host".into()),
+        ],
         devices: Vec::new(),
     }
 }
 
-fn image() -> ImageConfig {
+pub(super) fn image() -> ImageConfig {
     ImageConfig {
-        env: vec!["PATH=/image/bin".into(), "IMG=1".into(), "SHARED=image".into()],
+        env: vec![
+            "PATH=/image/bin".into(),
+            "IMG=1".into(),
+            "SHARED=image".into(),
+        ],
         cmd: Some(vec!["sh".into()]),
         entrypoint: None,
         working_dir: "/app".into(),
@@ -32,12 +39,17 @@ fn image() -> ImageConfig {
     }
 }
 
-fn nofile_hard(r: Resource) -> Option<u64> {
+pub(super) fn nofile_hard(r: Resource) -> Option<u64> {
     (r == Resource::RLIMIT_NOFILE).then_some(20000)
 }
 
 /// Builds with a volume resolver that maps names under `vols`.
-fn build_in(opts: &RunOptions, img: &ImageConfig, h: &HostFacts, vols: &Path) -> Result<BuiltSpec, SpecError> {
+pub(super) fn build_in(
+    opts: &RunOptions,
+    img: &ImageConfig,
+    h: &HostFacts,
+    vols: &Path,
+) -> Result<BuiltSpec, SpecError> {
     let vols = vols.to_path_buf();
     let mut counter = 0;
     let mut resolve = move |name: &str| -> Result<PathBuf, SpecError> {
@@ -56,56 +68,91 @@ fn build_in(opts: &RunOptions, img: &ImageConfig, h: &HostFacts, vols: &Path) ->
         hosts_file: Some("/run/c/hosts".into()),
         resolv_conf: Some("/run/c/resolv.conf".into()),
         hostname_file: Some("/run/c/hostname".into()),
-        seccomp: Some(oci_spec::runtime::LinuxSeccompBuilder::default().build().unwrap()),
+        seccomp: Some(
+            oci_spec::runtime::LinuxSeccompBuilder::default()
+                .build()
+                .unwrap(),
+        ),
         resolve_volume: &mut resolve,
         cgroups_path: Some("/berth/0123".into()),
     };
     build_spec_with(opts, img, &mut ctx, h)
 }
 
-fn build(opts: &RunOptions) -> BuiltSpec {
+pub(super) fn build(opts: &RunOptions) -> BuiltSpec {
     build_in(opts, &image(), &host(), Path::new("/vols")).unwrap()
 }
 
-fn build_err(opts: &RunOptions) -> String {
-    build_in(opts, &image(), &host(), Path::new("/vols")).unwrap_err().to_string()
+pub(super) fn build_err(opts: &RunOptions) -> String {
+    build_in(opts, &image(), &host(), Path::new("/vols"))
+        .unwrap_err()
+        .to_string()
 }
 
-fn opts() -> RunOptions {
+pub(super) fn opts() -> RunOptions {
     RunOptions::default()
 }
 
-fn args(b: &BuiltSpec) -> Vec<String> {
+pub(super) fn args(b: &BuiltSpec) -> Vec<String> {
     b.spec.process().as_ref().unwrap().args().clone().unwrap()
 }
 
-fn env(b: &BuiltSpec) -> Vec<String> {
+pub(super) fn env(b: &BuiltSpec) -> Vec<String> {
     b.spec.process().as_ref().unwrap().env().clone().unwrap()
 }
 
-fn mount_dests(s: &Spec) -> Vec<String> {
-    s.mounts().as_ref().unwrap().iter().map(|m| m.destination().display().to_string()).collect()
+pub(super) fn mount_dests(s: &Spec) -> Vec<String> {
+    s.mounts()
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|m| m.destination().display().to_string())
+        .collect()
 }
 
-fn mount<'a>(s: &'a Spec, dest: &str) -> &'a oci_spec::runtime::Mount {
-    s.mounts().as_ref().unwrap().iter().find(|m| m.destination() == Path::new(dest)).unwrap()
+pub(super) fn mount<'a>(s: &'a Spec, dest: &str) -> &'a oci_spec::runtime::Mount {
+    s.mounts()
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|m| m.destination() == Path::new(dest))
+        .unwrap()
 }
 
-fn opts_of(s: &Spec, dest: &str) -> Vec<String> {
+pub(super) fn opts_of(s: &Spec, dest: &str) -> Vec<String> {
     mount(s, dest).options().clone().unwrap_or_default()
 }
 
-fn ns_types(s: &Spec) -> Vec<LinuxNamespaceType> {
-    s.linux().as_ref().unwrap().namespaces().as_ref().unwrap().iter().map(|n| n.typ()).collect()
+pub(super) fn ns_types(s: &Spec) -> Vec<LinuxNamespaceType> {
+    s.linux()
+        .as_ref()
+        .unwrap()
+        .namespaces()
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|n| n.typ())
+        .collect()
 }
 
-fn rules(s: &Spec) -> Vec<String> {
+pub(super) fn rules(s: &Spec) -> Vec<String> {
     let r = s.linux().as_ref().unwrap().resources().as_ref().unwrap();
-    r.devices().as_ref().unwrap().iter().map(|d| format!("{}{}", if d.allow() { "+" } else { "-" }, d)).collect()
+    r.devices()
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}{}", if d.allow() { "+" } else { "-" }, d))
+        .collect()
 }
 
-fn caps(b: &BuiltSpec) -> oci_spec::runtime::LinuxCapabilities {
-    b.spec.process().as_ref().unwrap().capabilities().clone().unwrap()
+pub(super) fn caps(b: &BuiltSpec) -> oci_spec::runtime::LinuxCapabilities {
+    b.spec
+        .process()
+        .as_ref()
+        .unwrap()
+        .capabilities()
+        .clone()
+        .unwrap()
 }
 
 #[test]
@@ -125,35 +172,103 @@ fn default_spec_matches_docker() {
     assert_eq!(c.bounding(), c.permitted());
     assert!(c.inheritable().as_ref().unwrap().is_empty());
     assert!(c.ambient().as_ref().unwrap().is_empty());
-    assert!(c.bounding().as_ref().unwrap().contains(&Capability::NetBindService));
+    assert!(c
+        .bounding()
+        .as_ref()
+        .unwrap()
+        .contains(&Capability::NetBindService));
 
     assert_eq!(
         mount_dests(&b.spec),
-        ["/proc", "/dev", "/dev/pts", "/sys", "/sys/fs/cgroup", "/dev/mqueue", "/dev/shm", "/etc/resolv.conf", "/etc/hostname", "/etc/hosts"]
+        [
+            "/proc",
+            "/dev",
+            "/dev/pts",
+            "/sys",
+            "/sys/fs/cgroup",
+            "/dev/mqueue",
+            "/dev/shm",
+            "/etc/resolv.conf",
+            "/etc/hostname",
+            "/etc/hosts"
+        ]
     );
-    assert_eq!(opts_of(&b.spec, "/dev/shm"), ["nosuid", "noexec", "nodev", "mode=1777", "size=67108864"]);
-    assert_eq!(opts_of(&b.spec, "/dev/pts"), ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
+    assert_eq!(
+        opts_of(&b.spec, "/dev/shm"),
+        ["nosuid", "noexec", "nodev", "mode=1777", "size=67108864"]
+    );
+    assert_eq!(
+        opts_of(&b.spec, "/dev/pts"),
+        [
+            "nosuid",
+            "noexec",
+            "newinstance",
+            "ptmxmode=0666",
+            "mode=0620",
+            "gid=5"
+        ]
+    );
     assert_eq!(opts_of(&b.spec, "/etc/hosts"), ["rbind", "rprivate"]);
     assert!(opts_of(&b.spec, "/sys").contains(&"ro".to_string()));
 
     let linux = b.spec.linux().as_ref().unwrap();
-    assert_eq!(ns_types(&b.spec), [LinuxNamespaceType::Mount, LinuxNamespaceType::Network, LinuxNamespaceType::Uts, LinuxNamespaceType::Pid, LinuxNamespaceType::Ipc]);
+    assert_eq!(
+        ns_types(&b.spec),
+        [
+            LinuxNamespaceType::Mount,
+            LinuxNamespaceType::Network,
+            LinuxNamespaceType::Uts,
+            LinuxNamespaceType::Pid,
+            LinuxNamespaceType::Ipc
+        ]
+    );
     let masked = linux.masked_paths().clone().unwrap();
-    assert!(masked.contains(&"/proc/kcore".to_string()) && masked.contains(&"/sys/firmware".to_string()));
+    assert!(
+        masked.contains(&"/proc/kcore".to_string())
+            && masked.contains(&"/sys/firmware".to_string())
+    );
     assert!(masked.contains(&"/proc/interrupts".to_string()));
     assert_eq!(masked.len(), 12);
-    assert_eq!(linux.readonly_paths().clone().unwrap(), ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
+    assert_eq!(
+        linux.readonly_paths().clone().unwrap(),
+        [
+            "/proc/bus",
+            "/proc/fs",
+            "/proc/irq",
+            "/proc/sys",
+            "/proc/sysrq-trigger"
+        ]
+    );
     assert!(linux.seccomp().is_some());
-    assert_eq!(linux.cgroups_path().as_deref(), Some(Path::new("/berth/0123")));
+    assert_eq!(
+        linux.cgroups_path().as_deref(),
+        Some(Path::new("/berth/0123"))
+    );
     let sysctl = linux.sysctl().clone().unwrap();
-    assert_eq!(sysctl.get("net.ipv4.ip_unprivileged_port_start").map(String::as_str), Some("0"));
-    assert_eq!(sysctl.get("net.ipv4.ping_group_range").map(String::as_str), Some("0 2147483647"));
+    assert_eq!(
+        sysctl
+            .get("net.ipv4.ip_unprivileged_port_start")
+            .map(String::as_str),
+        Some("0")
+    );
+    assert_eq!(
+        sysctl.get("net.ipv4.ping_group_range").map(String::as_str),
+        Some("0 2147483647")
+    );
     let r = rules(&b.spec);
     assert_eq!(r[0], "-a *:* rwm");
     assert!(r.contains(&"+c 136:* rwm".to_string()) && r.contains(&"+c *:* m".to_string()));
     assert_eq!(b.spec.root().as_ref().unwrap().readonly(), Some(false));
     assert_eq!(b.user_unresolved, "");
-    assert!(b.spec.process().as_ref().unwrap().rlimits().as_ref().unwrap().is_empty());
+    assert!(b
+        .spec
+        .process()
+        .as_ref()
+        .unwrap()
+        .rlimits()
+        .as_ref()
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -162,28 +277,85 @@ fn entrypoint_and_cmd_override_rules() {
     img.entrypoint = Some(vec!["/entry".into(), "-x".into()]);
     let run = |o: &RunOptions| build_in(o, &img, &host(), Path::new("/v")).map(|b| b.process_args);
     assert_eq!(run(&opts()).unwrap(), ["/entry", "-x", "sh"]);
-    assert_eq!(run(&RunOptions { cmd: vec!["ls".into()], ..opts() }).unwrap(), ["/entry", "-x", "ls"]);
+    assert_eq!(
+        run(&RunOptions {
+            cmd: vec!["ls".into()],
+            ..opts()
+        })
+        .unwrap(),
+        ["/entry", "-x", "ls"]
+    );
     // --entrypoint drops the image's Cmd ...
-    assert_eq!(run(&RunOptions { entrypoint: Some("/bin/echo".into()), ..opts() }).unwrap(), ["/bin/echo"]);
+    assert_eq!(
+        run(&RunOptions {
+            entrypoint: Some("/bin/echo".into()),
+            ..opts()
+        })
+        .unwrap(),
+        ["/bin/echo"]
+    );
     // ... unless a command is given.
-    assert_eq!(run(&RunOptions { entrypoint: Some("/bin/echo".into()), cmd: vec!["hi".into()], ..opts() }).unwrap(), ["/bin/echo", "hi"]);
+    assert_eq!(
+        run(&RunOptions {
+            entrypoint: Some("/bin/echo".into()),
+            cmd: vec!["hi".into()],
+            ..opts()
+        })
+        .unwrap(),
+        ["/bin/echo", "hi"]
+    );
     // --entrypoint "" clears both entrypoint and the image's Cmd.
-    assert_eq!(run(&RunOptions { entrypoint: Some(String::new()), cmd: vec!["id".into()], ..opts() }).unwrap(), ["id"]);
-    let e = build_in(&RunOptions { entrypoint: Some(String::new()), ..opts() }, &img, &host(), Path::new("/v")).unwrap_err();
+    assert_eq!(
+        run(&RunOptions {
+            entrypoint: Some(String::new()),
+            cmd: vec!["id".into()],
+            ..opts()
+        })
+        .unwrap(),
+        ["id"]
+    );
+    let e = build_in(
+        &RunOptions {
+            entrypoint: Some(String::new()),
+            ..opts()
+        },
+        &img,
+        &host(),
+        Path::new("/v"),
+    )
+    .unwrap_err();
     assert!(matches!(e, SpecError::NoCommand));
     let bare = ImageConfig::default();
-    assert!(matches!(build_in(&opts(), &bare, &host(), Path::new("/v")), Err(SpecError::NoCommand)));
+    assert!(matches!(
+        build_in(&opts(), &bare, &host(), Path::new("/v")),
+        Err(SpecError::NoCommand)
+    ));
 }
 
 #[test]
 fn init_wraps_the_command() {
-    let b = build(&RunOptions { init: true, ..opts() });
+    let b = build(&RunOptions {
+        init: true,
+        ..opts()
+    });
     assert_eq!(args(&b), ["/sbin/docker-init", "--", "sh"]);
     assert_eq!(b.process_args, ["sh"]);
-    assert_eq!(mount(&b.spec, "/sbin/docker-init").source().as_deref(), Some(Path::new("/usr/bin/tini-static")));
+    assert_eq!(
+        mount(&b.spec, "/sbin/docker-init").source().as_deref(),
+        Some(Path::new("/usr/bin/tini-static"))
+    );
     let mut h = host();
     h.init_binary = None;
-    let e = build_in(&RunOptions { init: true, ..opts() }, &image(), &h, Path::new("/v")).unwrap_err();
+    let e = build_in(
+        &RunOptions {
+            init: true,
+            ..opts()
+        },
+        &image(),
+        &h,
+        Path::new("/v"),
+    )
+    .unwrap_err();
     assert!(matches!(e, SpecError::NoInitBinary));
 }
 
@@ -193,14 +365,22 @@ fn env_precedence_as_docker() {
     let file = dir.path().join("env");
     std::fs::write(&file, "FROMFILE=1\nOVER=file\nHOSTVAR\n").unwrap();
     let o = RunOptions {
-        env: vec!["OVER=flag".into(), "HOSTVAR".into(), "IMG".into(), "NEW=2".into()],
+        env: vec![
+            "OVER=flag".into(),
+            "HOSTVAR".into(),
+            "IMG".into(),
+            "NEW=2".into(),
+        ],
         env_files: vec![file],
         tty: true,
         ..opts()
     };
     let e = env(&build(&o));
     // Image PATH replaces the default in place; HOSTNAME and TERM follow.
-    assert_eq!(e[..3], ["PATH=/image/bin", "HOSTNAME=0123456789ab", "TERM=xterm"]);
+    assert_eq!(
+        e[..3],
+        ["PATH=/image/bin", "HOSTNAME=0123456789ab", "TERM=xterm"]
+    );
     assert!(e.contains(&"FROMFILE=1".to_string()));
     assert!(e.contains(&"OVER=flag".to_string()) && !e.contains(&"OVER=file".to_string()));
     assert!(e.contains(&"HOSTVAR=h".to_string()));
@@ -213,31 +393,68 @@ fn env_precedence_as_docker() {
     dedup.dedup();
     assert_eq!(keys.len(), dedup.len(), "no duplicate keys: {e:?}");
 
-    let e = env(&build(&RunOptions { env_host: true, ..opts() }));
+    let e = env(&build(&RunOptions {
+        env_host: true,
+        ..opts()
+    }));
     assert!(e.contains(&"SHARED=host".to_string()));
-    let no_path = ImageConfig { env: vec![], ..image() };
+    let no_path = ImageConfig {
+        env: vec![],
+        ..image()
+    };
     let e = env(&build_in(&opts(), &no_path, &host(), Path::new("/v")).unwrap());
-    assert_eq!(e[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-    assert!(build_err(&RunOptions { env: vec!["=x".into()], ..opts() }).contains("invalid environment variable: =x"));
+    assert_eq!(
+        e[0],
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    );
+    assert!(build_err(&RunOptions {
+        env: vec!["=x".into()],
+        ..opts()
+    })
+    .contains("invalid environment variable: =x"));
 }
 
 #[test]
 fn workdir_user_hostname_and_stop_signal() {
-    let b = build(&RunOptions { workdir: Some("/w".into()), user: Some("tester:wheel".into()), hostname: Some("box".into()), stop_signal: Some("SIGQUIT".into()), ..opts() });
+    let b = build(&RunOptions {
+        workdir: Some("/w".into()),
+        user: Some("tester:wheel".into()),
+        hostname: Some("box".into()),
+        stop_signal: Some("SIGQUIT".into()),
+        ..opts()
+    });
     assert_eq!(b.spec.process().as_ref().unwrap().cwd(), Path::new("/w"));
     assert_eq!(b.user_unresolved, "tester:wheel");
     assert_eq!(b.spec.hostname().as_deref(), Some("box"));
     assert!(env(&b).contains(&"HOSTNAME=box".to_string()));
     assert_eq!(b.stop_signal, 3);
-    assert_eq!(b.spec.annotations().as_ref().unwrap().get("org.opencontainers.image.stopSignal").map(String::as_str), Some("SIGQUIT"));
-    assert!(build_err(&RunOptions { workdir: Some("rel".into()), ..opts() }).contains("needs to be an absolute path"));
-    let net_host = build(&RunOptions { network: NetworkMode::Host, ..opts() });
+    assert_eq!(
+        b.spec
+            .annotations()
+            .as_ref()
+            .unwrap()
+            .get("org.opencontainers.image.stopSignal")
+            .map(String::as_str),
+        Some("SIGQUIT")
+    );
+    assert!(build_err(&RunOptions {
+        workdir: Some("rel".into()),
+        ..opts()
+    })
+    .contains("needs to be an absolute path"));
+    let net_host = build(&RunOptions {
+        network: NetworkMode::Host,
+        ..opts()
+    });
     assert_eq!(net_host.spec.hostname().as_deref(), Some("hosty"));
 }
 
 #[test]
 fn privileged_opens_everything() {
-    let b = build(&RunOptions { privileged: true, ..opts() });
+    let b = build(&RunOptions {
+        privileged: true,
+        ..opts()
+    });
     assert_eq!(caps(&b).bounding().as_ref().unwrap().len(), 41);
     let linux = b.spec.linux().as_ref().unwrap();
     assert!(linux.masked_paths().is_none() && linux.readonly_paths().is_none());
@@ -249,182 +466,135 @@ fn privileged_opens_everything() {
 
 #[test]
 fn security_opts() {
-    let b = build(&RunOptions { security_opts: vec!["no-new-privileges".into(), "seccomp=unconfined".into(), "label=disable".into(), "apparmor=unconfined".into()], ..opts() });
-    assert_eq!(b.spec.process().as_ref().unwrap().no_new_privileges(), Some(true));
+    let b = build(&RunOptions {
+        security_opts: vec![
+            "no-new-privileges".into(),
+            "seccomp=unconfined".into(),
+            "label=disable".into(),
+            "apparmor=unconfined".into(),
+        ],
+        ..opts()
+    });
+    assert_eq!(
+        b.spec.process().as_ref().unwrap().no_new_privileges(),
+        Some(true)
+    );
     assert!(b.spec.linux().as_ref().unwrap().seccomp().is_none());
-    let b = build(&RunOptions { security_opts: vec!["no-new-privileges=false".into(), "systempaths=unconfined".into()], ..opts() });
-    assert_eq!(b.spec.process().as_ref().unwrap().no_new_privileges(), Some(false));
-    assert_eq!(b.spec.linux().as_ref().unwrap().masked_paths().as_deref(), Some(&[][..]));
-    assert_eq!(build_err(&RunOptions { security_opts: vec!["bogus".into()], ..opts() }), "invalid --security-opt: \"bogus\"");
-    assert_eq!(build_err(&RunOptions { security_opts: vec!["foo=bar".into()], ..opts() }), "invalid --security-opt 2: \"foo=bar\"");
+    let b = build(&RunOptions {
+        security_opts: vec![
+            "no-new-privileges=false".into(),
+            "systempaths=unconfined".into(),
+        ],
+        ..opts()
+    });
+    assert_eq!(
+        b.spec.process().as_ref().unwrap().no_new_privileges(),
+        Some(false)
+    );
+    assert_eq!(
+        b.spec.linux().as_ref().unwrap().masked_paths().as_deref(),
+        Some(&[][..])
+    );
+    assert_eq!(
+        build_err(&RunOptions {
+            security_opts: vec!["bogus".into()],
+            ..opts()
+        }),
+        "invalid --security-opt: \"bogus\""
+    );
+    assert_eq!(
+        build_err(&RunOptions {
+            security_opts: vec!["foo=bar".into()],
+            ..opts()
+        }),
+        "invalid --security-opt 2: \"foo=bar\""
+    );
 }
 
 #[test]
 fn memory_and_cpus_translate_like_moby() {
-    let b = build(&RunOptions { memory: Some("32m".into()), memory_reservation: Some("16m".into()), cpus: Some("1.5".into()), cpu_shares: Some(512), cpuset_cpus: Some("0-1".into()), pids_limit: Some(100), ..opts() });
-    let r = b.spec.linux().as_ref().unwrap().resources().as_ref().unwrap();
+    let b = build(&RunOptions {
+        memory: Some("32m".into()),
+        memory_reservation: Some("16m".into()),
+        cpus: Some("1.5".into()),
+        cpu_shares: Some(512),
+        cpuset_cpus: Some("0-1".into()),
+        pids_limit: Some(100),
+        ..opts()
+    });
+    let r = b
+        .spec
+        .linux()
+        .as_ref()
+        .unwrap()
+        .resources()
+        .as_ref()
+        .unwrap();
     let m = r.memory().unwrap();
-    assert_eq!((m.limit(), m.swap(), m.reservation()), (Some(32 << 20), Some(64 << 20), Some(16 << 20)));
+    assert_eq!(
+        (m.limit(), m.swap(), m.reservation()),
+        (Some(32 << 20), Some(64 << 20), Some(16 << 20))
+    );
     let c = r.cpu().as_ref().unwrap();
-    assert_eq!((c.quota(), c.period(), c.shares()), (Some(150_000), Some(100_000), Some(512)));
+    assert_eq!(
+        (c.quota(), c.period(), c.shares()),
+        (Some(150_000), Some(100_000), Some(512))
+    );
     assert_eq!(c.cpus().as_deref(), Some("0-1"));
     assert_eq!(r.pids().unwrap().limit(), 100);
 
-    let b = build(&RunOptions { memory: Some("32m".into()), memory_swap: Some("-1".into()), pids_limit: Some(0), ..opts() });
-    let r = b.spec.linux().as_ref().unwrap().resources().as_ref().unwrap();
+    let b = build(&RunOptions {
+        memory: Some("32m".into()),
+        memory_swap: Some("-1".into()),
+        pids_limit: Some(0),
+        ..opts()
+    });
+    let r = b
+        .spec
+        .linux()
+        .as_ref()
+        .unwrap()
+        .resources()
+        .as_ref()
+        .unwrap();
     assert_eq!(r.memory().unwrap().swap(), None);
     assert_eq!(r.pids().unwrap().limit(), -1);
 
-    assert_eq!(build_err(&RunOptions { memory: Some("1m".into()), ..opts() }), "Minimum memory limit allowed is 6MB");
-    assert_eq!(build_err(&RunOptions { memory: Some("64m".into()), memory_swap: Some("32m".into()), ..opts() }), "Minimum memoryswap limit should be larger than memory limit, see usage");
-    assert_eq!(build_err(&RunOptions { memory_swap: Some("64m".into()), ..opts() }), "You should always set the Memory limit when using Memoryswap limit, see usage");
-    assert_eq!(build_err(&RunOptions { memory: Some("16m".into()), memory_reservation: Some("32m".into()), ..opts() }), "Minimum memory limit can not be less than memory reservation limit, see usage");
-    assert_eq!(build_err(&RunOptions { cpus: Some("3".into()), ..opts() }), "range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available");
-}
-
-#[test]
-fn ulimits_are_clamped_to_the_callers_hard_limit() {
-    let b = build(&RunOptions { ulimits: vec!["nofile=1024:65536".into(), "nproc=50".into(), "core=-1".into(), "nofile=100000".into()], ..opts() });
-    let rl = b.spec.process().as_ref().unwrap().rlimits().clone().unwrap();
-    let get = |t| rl.iter().find(|r| r.typ() == t).map(|r| (r.soft(), r.hard())).unwrap();
-    // The later nofile wins, then both limits are clamped to 20000.
-    assert_eq!(get(PosixRlimitType::RlimitNofile), (20000, 20000));
-    assert_eq!(get(PosixRlimitType::RlimitNproc), (50, 50));
-    assert_eq!(get(PosixRlimitType::RlimitCore), (u64::MAX, u64::MAX));
-    assert_eq!(rl.len(), 3);
-    let b = build(&RunOptions { ulimits: vec!["nofile=1024:4096".into()], ..opts() });
-    let rl = b.spec.process().as_ref().unwrap().rlimits().clone().unwrap();
-    assert_eq!((rl[0].soft(), rl[0].hard()), (1024, 4096));
-}
-
-#[test]
-fn user_mounts_sorted_with_etc_files_and_inspect_shape() {
-    let dir = tempfile::tempdir().unwrap();
-    let host_dir = dir.path().join("made-by-v");
-    let o = RunOptions {
-        volumes: vec![format!("{}:/data/sub:ro", host_dir.display()), "named:/data".into(), "/anon".into()],
-        tmpfs: vec!["/run:size=1m".into()],
-        read_only: true,
-        ..opts()
-    };
-    let img = ImageConfig { volumes: vec!["/data".into(), "/img-vol".into()], ..image() };
-    let b = build_in(&o, &img, &host(), Path::new("/vols")).unwrap();
-    assert!(host_dir.is_dir(), "-v creates a missing host directory");
-    let dests = mount_dests(&b.spec);
     assert_eq!(
-        dests[7..],
-        ["/data", "/anon", "/img-vol", "/run", "/data/sub", "/etc/resolv.conf", "/etc/hostname", "/etc/hosts"]
+        build_err(&RunOptions {
+            memory: Some("1m".into()),
+            ..opts()
+        }),
+        "Minimum memory limit allowed is 6MB"
     );
-    assert_eq!(opts_of(&b.spec, "/data/sub"), ["rbind", "ro", "rprivate"]);
-    assert_eq!(opts_of(&b.spec, "/data"), ["rbind"]);
-    assert_eq!(mount(&b.spec, "/data").source().as_deref(), Some(Path::new("/vols/named/_data")));
-    assert_eq!(opts_of(&b.spec, "/run"), ["noexec", "nosuid", "nodev", "rprivate", "size=1m"]);
-    assert_eq!(opts_of(&b.spec, "/etc/hosts"), ["rbind", "ro", "rprivate"]);
-    assert_eq!(b.spec.root().as_ref().unwrap().readonly(), Some(true));
-    assert!(!opts_of(&b.spec, "/dev/shm").contains(&"ro".to_string()));
-    assert_eq!(b.named_volumes, ["named"]);
-    assert_eq!(b.anonymous_volumes, ["anon1", "anon2"]);
-    let anon = b.mounts_for_inspect.iter().find(|m| m.destination == "/anon").unwrap();
-    assert_eq!((anon.typ.as_str(), anon.name.as_str(), anon.driver.as_str(), anon.mode.as_str(), anon.rw), ("volume", "anon1", "local", "z", true));
-    let img_vol = b.mounts_for_inspect.iter().find(|m| m.destination == "/img-vol").unwrap();
-    assert_eq!(img_vol.mode, "");
-    let bind = b.mounts_for_inspect.iter().find(|m| m.destination == "/data/sub").unwrap();
-    assert_eq!((bind.typ.as_str(), bind.mode.as_str(), bind.rw, bind.propagation.as_str()), ("bind", "ro", false, "rprivate"));
-    let json = serde_json::to_value(bind).unwrap();
-    assert_eq!(json["RW"], false);
-    assert!(json.get("Name").is_none());
-    assert_eq!(b.volume_copies.len(), 3);
-}
-
-#[test]
-fn user_mount_replaces_default_and_etc_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = dir.path().join("myhosts");
-    std::fs::write(&hosts, "").unwrap();
-    let o = RunOptions { mounts: vec![format!("type=bind,src={},dst=/etc/hosts", hosts.display()), "type=tmpfs,dst=/dev/shm".into()], shm_size: Some("1g".into()), ..opts() };
-    let b = build(&o);
-    let d = mount_dests(&b.spec);
-    assert_eq!(d.iter().filter(|x| *x == "/etc/hosts").count(), 1);
-    assert_eq!(mount(&b.spec, "/etc/hosts").source().as_deref(), Some(hosts.as_path()));
-    assert_eq!(mount(&b.spec, "/dev/shm").typ().as_deref(), Some("tmpfs"));
-    assert!(!opts_of(&b.spec, "/dev/shm").contains(&"mode=1777".to_string()));
-    let e = build_err(&RunOptions { volumes: vec!["/a:/x".into(), "b1:/x".into()], ..opts() });
-    assert_eq!(e, "Duplicate mount point: /x");
-}
-
-#[test]
-fn namespaces_follow_the_modes() {
-    let b = build(&RunOptions { network: NetworkMode::Host, pid: Some("host".into()), ipc: Some("host".into()), uts: Some("host".into()), ..opts() });
-    assert_eq!(ns_types(&b.spec), [LinuxNamespaceType::Mount]);
-    assert!(b.spec.hostname().is_none());
-    assert_eq!(mount(&b.spec, "/dev/shm").source().as_deref(), Some(Path::new("/dev/shm")));
-    assert!(b.spec.linux().as_ref().unwrap().sysctl().as_ref().unwrap().is_empty());
-
-    let mut b = build(&RunOptions { network: NetworkMode::Container("abc".into()), ipc: Some("none".into()), ..opts() });
-    assert_eq!(joined_namespaces(&b.spec), [(LinuxNamespaceType::Network, "abc".to_string())]);
-    assert!(!mount_dests(&b.spec).contains(&"/dev/shm".to_string()));
-    resolve_joined_namespaces(&mut b.spec, &|id| if id == "abc" { Ok(42) } else { Err(SpecError::invalid("no")) }).unwrap();
-    let nss = b.spec.linux().as_ref().unwrap().namespaces().clone().unwrap();
-    let net = nss.iter().find(|n| n.typ() == LinuxNamespaceType::Network).unwrap();
-    assert_eq!(net.path().as_deref(), Some(Path::new("/proc/42/ns/net")));
-
-    let mut h = host();
-    h.cgroup_v2 = true;
-    let b = build_in(&opts(), &image(), &h, Path::new("/v")).unwrap();
-    assert!(ns_types(&b.spec).contains(&LinuxNamespaceType::Cgroup));
-    assert_eq!(build_err(&RunOptions { ipc: Some("weird".into()), ..opts() }), "invalid IPC mode: weird");
-    assert_eq!(build_err(&RunOptions { pid: Some("container:".into()), ..opts() }), "invalid PID mode: container:");
-    assert_eq!(build_err(&RunOptions { network: NetworkMode::Host, sysctls: vec!["net.ipv4.ip_forward=1".into()], ..opts() }), "sysctl \"net.ipv4.ip_forward\" not allowed in host network namespace");
-}
-
-#[test]
-fn devices_and_sysctls() {
-    let b = build(&RunOptions { devices: vec!["/dev/null:/dev/fake:rw".into()], sysctls: vec!["net.core.somaxconn=1024".into()], ..opts() });
-    let linux = b.spec.linux().as_ref().unwrap();
-    let devs = linux.devices().clone().unwrap();
-    assert_eq!(devs.len(), 1);
-    assert_eq!(devs[0].path(), Path::new("/dev/fake"));
-    let r = rules(&b.spec);
-    let pos = r.iter().position(|x| x == "+c 1:3 rw").unwrap();
-    assert!(pos > r.iter().position(|x| x == "-c 10:229 rwm").unwrap());
-    assert_eq!(linux.sysctl().as_ref().unwrap().get("net.core.somaxconn").map(String::as_str), Some("1024"));
-    assert!(build_err(&RunOptions { devices: vec!["/nonexistent/dev".into()], ..opts() }).starts_with("error gathering device information"));
-}
-
-#[test]
-fn cap_flags_reach_the_spec() {
-    let b = build(&RunOptions { cap_add: vec!["SYS_ADMIN".into()], cap_drop: vec!["ALL".into()], ..opts() });
-    assert_eq!(caps(&b).bounding().as_ref().unwrap().iter().collect::<Vec<_>>(), [&Capability::SysAdmin]);
-    assert_eq!(build_err(&RunOptions { cap_add: vec!["NOPE".into()], ..opts() }), "unknown capability: \"CAP_NOPE\"");
-}
-
-#[test]
-fn rootless_adds_a_user_namespace_and_binds_host_proc() {
-    let mut resolve = |_: &str| -> Result<PathBuf, SpecError> { Ok(PathBuf::from("/x")) };
-    let mut ctx = SpecContext {
-        container_id: "abc",
-        rootless: true,
-        caller_hard_limits: &|_| None,
-        hosts_file: None,
-        resolv_conf: None,
-        hostname_file: None,
-        seccomp: None,
-        resolve_volume: &mut resolve,
-        cgroups_path: None,
-    };
-    let b = build_spec_with(&RunOptions { pid: Some("host".into()), ..opts() }, &image(), &mut ctx, &host()).unwrap();
-    assert!(ns_types(&b.spec).contains(&LinuxNamespaceType::User));
-    assert_eq!(mount(&b.spec, "/proc").typ().as_deref(), Some("bind"));
-    let linux = b.spec.linux().as_ref().unwrap();
-    assert!(linux.uid_mappings().is_none());
-    assert!(linux.readonly_paths().as_ref().unwrap().is_empty());
-    assert!(!linux.sysctl().as_ref().unwrap().contains_key("net.ipv4.ping_group_range"));
-}
-
-#[test]
-fn spec_round_trips_through_json() {
-    let b = build(&RunOptions { memory: Some("64m".into()), ..opts() });
-    let text = serde_json::to_string(&b.spec).unwrap();
-    let back: Spec = serde_json::from_str(&text).unwrap();
-    assert_eq!(back, b.spec);
+    assert_eq!(
+        build_err(&RunOptions {
+            memory: Some("64m".into()),
+            memory_swap: Some("32m".into()),
+            ..opts()
+        }),
+        "Minimum memoryswap limit should be larger than memory limit, see usage"
+    );
+    assert_eq!(
+        build_err(&RunOptions {
+            memory_swap: Some("64m".into()),
+            ..opts()
+        }),
+        "You should always set the Memory limit when using Memoryswap limit, see usage"
+    );
+    assert_eq!(
+        build_err(&RunOptions {
+            memory: Some("16m".into()),
+            memory_reservation: Some("32m".into()),
+            ..opts()
+        }),
+        "Minimum memory limit can not be less than memory reservation limit, see usage"
+    );
+    assert_eq!(
+        build_err(&RunOptions {
+            cpus: Some("3".into()),
+            ..opts()
+        }),
+        "range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"
+    );
 }

@@ -76,7 +76,11 @@ fn parse_group(text: &str) -> Vec<GroupEntry> {
             GroupEntry {
                 name: get(0).to_string(),
                 gid: num(get(2)),
-                members: get(3).split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                members: get(3)
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             }
         })
         .collect()
@@ -90,7 +94,9 @@ fn in_range(id: i64) -> Result<u32> {
     if (0..=MAX_ID).contains(&id) {
         Ok(id as u32)
     } else {
-        Err(SpecError::invalid("uids and gids must be in range 0-2147483647"))
+        Err(SpecError::invalid(
+            "uids and gids must be in range 0-2147483647",
+        ))
     }
 }
 
@@ -104,7 +110,12 @@ pub fn resolve_user(rootfs: &Path, user: &str, group_add: &[String]) -> Result<R
     resolve_from(passwd.as_deref(), group.as_deref(), user, group_add)
 }
 
-fn resolve_from(passwd: Option<&str>, group: Option<&str>, spec: &str, group_add: &[String]) -> Result<ResolvedUser> {
+fn resolve_from(
+    passwd: Option<&str>,
+    group: Option<&str>,
+    spec: &str,
+    group_add: &[String],
+) -> Result<ResolvedUser> {
     let users = passwd.map(parse_passwd).unwrap_or_default();
     let groups = group.map(parse_group).unwrap_or_default();
     let (user_arg, group_arg) = spec.split_once(':').unwrap_or((spec, ""));
@@ -116,7 +127,8 @@ fn resolve_from(passwd: Option<&str>, group: Option<&str>, spec: &str, group_add
         (_, Some(n)) => u.uid == n,
         (name, None) => u.name == name,
     });
-    let (mut uid, mut gid, mut home, matched_name) = (0u32, 0u32, "/".to_string(), found.map(|u| u.name.clone()));
+    let (mut uid, mut gid, mut home, matched_name) =
+        (0u32, 0u32, "/".to_string(), found.map(|u| u.name.clone()));
     match (found, uid_num) {
         (Some(u), _) => {
             uid = in_range(u.uid)?;
@@ -140,7 +152,10 @@ fn resolve_from(passwd: Option<&str>, group: Option<&str>, spec: &str, group_add
             (None, None) => return Err(SpecError::UnknownGroup(group_arg.to_string())),
         };
     } else if let Some(name) = &matched_name {
-        for g in groups.iter().filter(|g| g.members.iter().any(|m| m == name)) {
+        for g in groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| m == name))
+        {
             additional.push(in_range(g.gid)?);
         }
     }
@@ -148,7 +163,9 @@ fn resolve_from(passwd: Option<&str>, group: Option<&str>, spec: &str, group_add
     let mut gids = vec![gid];
     gids.extend(additional);
     for wanted in group_add {
-        let hit = groups.iter().find(|g| g.name == *wanted || g.gid.to_string() == *wanted);
+        let hit = groups
+            .iter()
+            .find(|g| g.name == *wanted || g.gid.to_string() == *wanted);
         let id = match hit {
             Some(g) => in_range(g.gid)?,
             None => match numeric(wanted) {
@@ -176,12 +193,16 @@ fn read_in_root(root: &Path, rel: &str) -> Result<Option<String>> {
         path: PathBuf::from("/").join(rel),
         source,
     };
-    let root_fd = nix::fcntl::open(root, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-        .map_err(|e| SpecError::Io {
-            what: "opening rootfs",
-            path: root.to_path_buf(),
-            source: e.into(),
-        })?;
+    let root_fd = nix::fcntl::open(
+        root,
+        OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| SpecError::Io {
+        what: "opening rootfs",
+        path: root.to_path_buf(),
+        source: e.into(),
+    })?;
     let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | OFlag::O_NONBLOCK;
     let how = nix::fcntl::OpenHow::new()
         .flags(flags)
@@ -218,8 +239,17 @@ fn read_regular(fd: OwnedFd) -> std::io::Result<Option<String>> {
 /// `RESOLVE_IN_ROOT` by hand: resolve one component at a time from `root`
 /// with O_NOFOLLOW, restarting absolute symlink targets at `root` and never
 /// letting `..` climb above it.
-pub(crate) fn open_in_root_manually(root: &OwnedFd, rel: &str, flags: OFlag) -> nix::Result<OwnedFd> {
-    let mut pending: Vec<String> = rel.split('/').rev().filter(|s| !s.is_empty()).map(str::to_string).collect();
+pub(crate) fn open_in_root_manually(
+    root: &OwnedFd,
+    rel: &str,
+    flags: OFlag,
+) -> nix::Result<OwnedFd> {
+    let mut pending: Vec<String> = rel
+        .split('/')
+        .rev()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
     let mut stack: Vec<OwnedFd> = Vec::new();
     let mut links = 0;
     let dir_flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
@@ -234,7 +264,11 @@ pub(crate) fn open_in_root_manually(root: &OwnedFd, rel: &str, flags: OFlag) -> 
             _ => {}
         }
         let last = pending.is_empty();
-        let st = nix::sys::stat::fstatat(cur.as_fd(), comp.as_str(), nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW)?;
+        let st = nix::sys::stat::fstatat(
+            cur.as_fd(),
+            comp.as_str(),
+            nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+        )?;
         if st.st_mode & libc::S_IFMT == libc::S_IFLNK {
             links += 1;
             if links > 40 {
@@ -245,11 +279,22 @@ pub(crate) fn open_in_root_manually(root: &OwnedFd, rel: &str, flags: OFlag) -> 
             if target.starts_with('/') {
                 stack.clear();
             }
-            pending.extend(target.split('/').rev().filter(|s| !s.is_empty()).map(str::to_string));
+            pending.extend(
+                target
+                    .split('/')
+                    .rev()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            );
             continue;
         }
         if last {
-            return nix::fcntl::openat(cur.as_fd(), comp.as_str(), flags | OFlag::O_NOFOLLOW, Mode::empty());
+            return nix::fcntl::openat(
+                cur.as_fd(),
+                comp.as_str(),
+                flags | OFlag::O_NOFOLLOW,
+                Mode::empty(),
+            );
         }
         let next = nix::fcntl::openat(cur.as_fd(), comp.as_str(), dir_flags, Mode::empty())?;
         stack.push(next);

@@ -3,7 +3,8 @@ use super::*;
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\n\
 daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
 tester:x:1000:1000:Tester:/home/tester:/bin/sh\n";
-const GROUP: &str = "root:x:0:\nwheel:x:10:tester,other\nusers:x:100:\naudio:x:29:tester\ntester:x:1000:\n";
+const GROUP: &str =
+    "root:x:0:\nwheel:x:10:tester,other\nusers:x:100:\naudio:x:29:tester\ntester:x:1000:\n";
 
 fn rootfs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -29,7 +30,10 @@ fn default_user_is_root_with_its_home() {
 fn name_gets_primary_gid_and_member_groups() {
     let r = rootfs();
     let u = resolve_user(r.path(), "tester", &[]).unwrap();
-    assert_eq!((u.uid, u.gid, u.home.as_str()), (1000, 1000, "/home/tester"));
+    assert_eq!(
+        (u.uid, u.gid, u.home.as_str()),
+        (1000, 1000, "/home/tester")
+    );
     assert_eq!(u.additional_gids, vec![1000, 10, 29]);
 }
 
@@ -47,7 +51,10 @@ fn explicit_group_drops_member_groups() {
 fn numeric_ids_pass_through() {
     let r = rootfs();
     let u = resolve_user(r.path(), "1000", &[]).unwrap();
-    assert_eq!((u.uid, u.gid, u.home.as_str()), (1000, 1000, "/home/tester"));
+    assert_eq!(
+        (u.uid, u.gid, u.home.as_str()),
+        (1000, 1000, "/home/tester")
+    );
     let u = resolve_user(r.path(), "4321:4321", &[]).unwrap();
     assert_eq!((u.uid, u.gid, u.home.as_str()), (4321, 4321, "/"));
     assert_eq!(u.additional_gids, vec![4321]);
@@ -59,17 +66,26 @@ fn group_add_by_name_and_number() {
     let u = resolve_user(r.path(), "daemon", &s(&["users", "555", "wheel"])).unwrap();
     assert_eq!(u.additional_gids, vec![1, 100, 555, 10]);
     let e = resolve_user(r.path(), "daemon", &s(&["nosuchgroup"])).unwrap_err();
-    assert_eq!(e.to_string(), "unable to find group nosuchgroup: no matching entries in group file");
+    assert_eq!(
+        e.to_string(),
+        "unable to find group nosuchgroup: no matching entries in group file"
+    );
 }
 
 #[test]
 fn unknown_names_error_like_docker() {
     let r = rootfs();
     let e = resolve_user(r.path(), "nobody", &[]).unwrap_err();
-    assert_eq!(e.to_string(), "unable to find user nobody: no matching entries in passwd file");
+    assert_eq!(
+        e.to_string(),
+        "unable to find user nobody: no matching entries in passwd file"
+    );
     assert!(matches!(e, SpecError::UnknownUser(_)));
     let e = resolve_user(r.path(), "tester:nogroup", &[]).unwrap_err();
-    assert_eq!(e.to_string(), "unable to find group nogroup: no matching entries in group file");
+    assert_eq!(
+        e.to_string(),
+        "unable to find group nogroup: no matching entries in group file"
+    );
     let e = resolve_user(r.path(), "-5", &[]).unwrap_err();
     assert_eq!(e.to_string(), "uids and gids must be in range 0-2147483647");
 }
@@ -79,7 +95,10 @@ fn missing_passwd_allows_only_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let u = resolve_user(dir.path(), "123:456", &[]).unwrap();
     assert_eq!((u.uid, u.gid), (123, 456));
-    assert!(matches!(resolve_user(dir.path(), "tester", &[]), Err(SpecError::UnknownUser(_))));
+    assert!(matches!(
+        resolve_user(dir.path(), "tester", &[]),
+        Err(SpecError::UnknownUser(_))
+    ));
 }
 
 /// A hostile image links /etc/passwd to a host file; we must read the
@@ -99,9 +118,16 @@ fn symlinked_passwd_never_escapes_the_rootfs() {
     // A relative escape with `..` is clamped at the rootfs too.
     std::fs::remove_file(r.path().join("etc/passwd")).unwrap();
     let depth = r.path().components().count();
-    let rel = format!("{}{}", "../".repeat(depth + 2), host_passwd.display().to_string().trim_start_matches('/'));
+    let rel = format!(
+        "{}{}",
+        "../".repeat(depth + 2),
+        host_passwd.display().to_string().trim_start_matches('/')
+    );
     std::os::unix::fs::symlink(&rel, r.path().join("etc/passwd")).unwrap();
-    assert!(matches!(resolve_user(r.path(), "evil", &[]), Err(SpecError::UnknownUser(_))));
+    assert!(matches!(
+        resolve_user(r.path(), "evil", &[]),
+        Err(SpecError::UnknownUser(_))
+    ));
 }
 
 /// Symlinks that stay inside the rootfs resolve against it (absolute
@@ -116,7 +142,8 @@ fn symlinks_inside_the_rootfs_resolve_in_root() {
     let u = resolve_user(r.path(), "tester", &[]).unwrap();
     assert_eq!(u.uid, 1000);
 
-    let root = nix::fcntl::open(r.path(), OFlag::O_PATH | OFlag::O_DIRECTORY, Mode::empty()).unwrap();
+    let root =
+        nix::fcntl::open(r.path(), OFlag::O_PATH | OFlag::O_DIRECTORY, Mode::empty()).unwrap();
     let fd = open_in_root_manually(&root, "etc/passwd", OFlag::O_RDONLY).unwrap();
     let text = read_regular(fd).unwrap().unwrap();
     assert!(text.contains("tester"));
@@ -129,16 +156,29 @@ fn manual_walk_clamps_escapes() {
     let r = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(r.path().join("etc")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("secret"), r.path().join("etc/passwd")).unwrap();
-    let root = nix::fcntl::open(r.path(), OFlag::O_PATH | OFlag::O_DIRECTORY, Mode::empty()).unwrap();
-    assert_eq!(open_in_root_manually(&root, "etc/passwd", OFlag::O_RDONLY).err(), Some(Errno::ENOENT));
-    assert_eq!(open_in_root_manually(&root, "../../../../etc", OFlag::O_RDONLY).map(|_| ()).err(), None);
+    let root =
+        nix::fcntl::open(r.path(), OFlag::O_PATH | OFlag::O_DIRECTORY, Mode::empty()).unwrap();
+    assert_eq!(
+        open_in_root_manually(&root, "etc/passwd", OFlag::O_RDONLY).err(),
+        Some(Errno::ENOENT)
+    );
+    assert_eq!(
+        open_in_root_manually(&root, "../../../../etc", OFlag::O_RDONLY)
+            .map(|_| ())
+            .err(),
+        None
+    );
 }
 
 #[test]
 fn fifo_as_passwd_is_not_read() {
     let r = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(r.path().join("etc")).unwrap();
-    nix::unistd::mkfifo(&r.path().join("etc/passwd"), Mode::from_bits_truncate(0o644)).unwrap();
+    nix::unistd::mkfifo(
+        &r.path().join("etc/passwd"),
+        Mode::from_bits_truncate(0o644),
+    )
+    .unwrap();
     let u = resolve_user(r.path(), "7", &[]).unwrap();
     assert_eq!(u.uid, 7);
 }
