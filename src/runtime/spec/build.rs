@@ -83,6 +83,13 @@ pub fn build_spec_with(
     if !["", "host"].contains(&uts) {
         return Err(SpecError::invalid(format!("invalid UTS mode: {uts}")));
     }
+    if matches!(opts.network, NetworkMode::Container(_))
+        && opts.hostname.as_deref().is_some_and(|h| !h.is_empty())
+    {
+        return Err(SpecError::invalid(
+            "conflicting options: hostname and the network mode",
+        ));
+    }
     let (net_host, pid_host, ipc_host, uts_host) = (
         opts.network == NetworkMode::Host,
         pid == "host",

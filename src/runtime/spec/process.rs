@@ -65,17 +65,16 @@ pub(super) fn parse_security(opts: &[String]) -> Result<Security> {
 /// Entrypoint + cmd after docker's merge: `--entrypoint` discards the
 /// image's Cmd unless a command is given; `--entrypoint ""` clears it.
 pub(super) fn process_args(opts: &RunOptions, image: &ImageConfig) -> Result<Vec<String>> {
-    let user_ep: Option<Vec<String>> = opts.entrypoint.as_ref().map(|e| vec![e.clone()]);
-    let mut cmd = opts.cmd.clone();
-    let mut ep = user_ep.clone();
-    if user_ep.as_ref().is_none_or(|e| e.is_empty()) {
-        if cmd.is_empty() {
-            cmd = image.cmd.clone().unwrap_or_default();
-        }
-        if user_ep.is_none() {
-            ep = image.entrypoint.clone();
-        }
-    }
+    // The CLI turns `--entrypoint X` into ["X"]; only a missing entrypoint
+    // lets the image's Cmd through (moby `merge`).
+    let (ep, cmd) = match &opts.entrypoint {
+        Some(e) => (Some(vec![e.clone()]), opts.cmd.clone()),
+        None if opts.cmd.is_empty() => (
+            image.entrypoint.clone(),
+            image.cmd.clone().unwrap_or_default(),
+        ),
+        None => (image.entrypoint.clone(), opts.cmd.clone()),
+    };
     let mut ep = ep.unwrap_or_default();
     if ep.len() == 1 && ep[0].is_empty() {
         ep.clear();

@@ -183,6 +183,15 @@ fn namespaces_follow_the_modes() {
         .unwrap();
     assert_eq!(net.path().as_deref(), Some(Path::new("/proc/42/ns/net")));
 
+    assert_eq!(
+        build_err(&RunOptions {
+            network: NetworkMode::Container("abc".into()),
+            hostname: Some("x".into()),
+            ..opts()
+        }),
+        "conflicting options: hostname and the network mode"
+    );
+
     let mut h = host();
     h.cgroup_v2 = true;
     let b = build_in(&opts(), &image(), &h, Path::new("/v")).unwrap();
