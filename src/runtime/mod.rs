@@ -21,6 +21,7 @@ pub mod logs;
 pub mod monitor;
 pub mod relay;
 pub mod seccomp;
+pub mod spec;
 pub mod tty;
 
 pub use error::{Result, RuntimeError};
