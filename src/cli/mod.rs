@@ -43,10 +43,11 @@ pub struct GlobalFlags {
     #[arg(long, global = true, env = "BERTH_RUNROOT", value_name = "DIR")]
     pub runroot: Option<PathBuf>,
     /// Set the logging level ("debug", "info", "warn", "error", "fatal")
-    #[arg(short = 'l', long, global = true, value_name = "LEVEL")]
+    // Not global: like docker's, it goes before the command, whose own -l it would shadow.
+    #[arg(short = 'l', long, value_name = "LEVEL")]
     pub log_level: Option<String>,
     /// Enable debug mode
-    #[arg(short = 'D', long, global = true)]
+    #[arg(short = 'D', long)]
     pub debug: bool,
     /// Location of client config files (sets DOCKER_CONFIG)
     #[arg(long = "config", global = true, value_name = "DIR")]
@@ -141,4 +142,15 @@ pub enum Command {
     /// Manage berth
     #[command(subcommand)]
     System(system::SystemCommand),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        // Catches clashing short flags and the like, which clap only reports at run time.
+        super::Cli::command().debug_assert();
+    }
 }

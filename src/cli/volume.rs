@@ -189,7 +189,7 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
             let mut failed = false;
             for n in &a.names {
                 match store.remove_volume(n, a.force) {
-                    Ok(()) => println!("{n}"),
+                    Ok(_) => println!("{n}"),
                     Err(e) => {
                         eprintln!("Error: {}", render_err(&e.into()));
                         failed = true;
@@ -213,7 +213,7 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
             if !removed.is_empty() {
                 println!("Deleted Volumes:");
                 for r in &removed {
-                    println!("{r}");
+                    println!("{}", r.name);
                 }
                 println!();
             }

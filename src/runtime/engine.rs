@@ -61,6 +61,10 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         .clone()
         .unwrap_or_else(|| id[..12].to_string());
     write_etc_files(&dir, &hostname, &req.run).map_err(cleanup_dir)?;
+    // berth's launcher is the init (no host binary to bind-mount): the spec
+    // builder must not add docker-init.
+    let mut run_opts = req.run.clone();
+    run_opts.init = false;
 
     let mut created_volumes = Vec::new();
     let mut anonymous = Vec::new();
@@ -68,23 +72,22 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         let vol = if name.is_empty() {
             let v = store
                 .create_anonymous_volume(BTreeMap::new(), BTreeMap::new())
-                .map_err(|e| spec::SpecError::from_message(e.to_string()))?;
+                .map_err(|e| spec::SpecError::Volume { name: name.to_string(), message: e.to_string() })?;
             anonymous.push(v.name.clone());
             v
         } else {
             store
                 .create_volume(Some(name), BTreeMap::new(), BTreeMap::new())
-                .map_err(|e| spec::SpecError::from_message(e.to_string()))?
+                .map_err(|e| spec::SpecError::Volume { name: name.to_string(), message: e.to_string() })?
                 .0
         };
         created_volumes.push(vol.name.clone());
         Ok(vol.mountpoint.join("_data"))
     };
-    let hard_limit = |r| current_hard_limit(r);
     let mut ctx = SpecContext {
         container_id: &id,
         rootless: store.paths().rootless,
-        caller_hard_limits: &hard_limit,
+        caller_hard_limits: &spec::host_hard_limit,
         hosts_file: Some(dir.join("hosts")),
         resolv_conf: Some(dir.join("resolv.conf")),
         hostname_file: Some(dir.join("hostname")),
@@ -92,7 +95,7 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         resolve_volume: &mut resolve_volume,
         cgroups_path: None,
     };
-    let built = spec::build_spec(&req.run, &image_cfg, &mut ctx)
+    let built = spec::build_spec(&run_opts, &image_cfg, &mut ctx)
         .map_err(|e| cleanup_dir(RuntimeError::Invalid(e.to_string())))?;
     let mut oci = built.spec;
     choose_seccomp(&req.run, &mut oci).map_err(cleanup_dir)?;
@@ -181,10 +184,6 @@ fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result
         linux.set_seccomp(profile);
     }
     Ok(())
-}
-
-fn current_hard_limit(resource: spec::Resource) -> Option<u64> {
-    spec::caller_hard_limit(resource)
 }
 
 fn image_health(cfg: &serde_json::Value) -> Option<HealthConfig> {
@@ -415,7 +414,7 @@ pub fn launch_container(store: &Store, entry: &ContainerEntry, stdio: Stdio, pre
             rootfs,
             stdio,
             cgroup_procs: procs,
-            seccomp_install: install.as_ref().map(|f| f as &(dyn Fn() -> i32 + Sync)),
+            seccomp_install: install.as_ref().map(|f| f as &launcher::SeccompInstaller),
             preserve_fds,
             die_with_parent: true,
             init: config.init,

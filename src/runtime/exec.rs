@@ -109,7 +109,7 @@ fn spawn(pid: i32, p: Prepared, stdio: Stdio) -> Result<launcher::Launched> {
         &p.process,
         stdio,
         p.procs,
-        install.as_ref().map(|f| f as &(dyn Fn() -> i32 + Sync)),
+        install.as_ref().map(|f| f as &launcher::SeccompInstaller),
     )
     .map_err(|e| match e.exit_code() {
         127 => RuntimeError::CommandNotFound(e.to_string()),

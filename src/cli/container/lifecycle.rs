@@ -286,7 +286,6 @@ pub fn stats(settings: &Settings, args: &StatsArgs) -> CliResult {
         let first = sample(&entries);
         std::thread::sleep(std::time::Duration::from_millis(500));
         let second = sample(&entries);
-        let ncpu = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
         let mut rows = Vec::new();
         for e in &entries {
             let a = first.iter().find(|(id, _)| id == &e.id).map(|(_, s)| s);
@@ -294,7 +293,7 @@ pub fn stats(settings: &Settings, args: &StatsArgs) -> CliResult {
             let (cpu, mem, limit, pids, rd, wr) = match (a, b) {
                 (Some(a), Some(b)) => {
                     let delta = b.cpu_usage_ns.saturating_sub(a.cpu_usage_ns) as f64;
-                    (delta / 5e8 * 100.0 / ncpu * ncpu, b.memory_usage, b.memory_limit, b.pids, b.blkio_read, b.blkio_write)
+                    (delta / 5e8 * 100.0, b.memory_usage, b.memory_limit.unwrap_or(0), b.pids_current, b.blkio_read_bytes, b.blkio_write_bytes)
                 }
                 _ => (0.0, 0, 0, 0, 0, 0),
             };

@@ -33,8 +33,8 @@ pub(super) struct ChildPlan<'a> {
     pub preserve_fds: &'a [RawFd],
     pub die_with_parent: bool,
     pub init: bool,
-    pub resolve_user: Option<&'a ResolveUser>,
-    pub seccomp_install: Option<&'a SeccompInstaller>,
+    pub resolve_user: Option<&'a ResolveUser<'a>>,
+    pub seccomp_install: Option<&'a SeccompInstaller<'a>>,
     /// Wait for the parent to write the id maps (new user namespace).
     pub wait_for_go: bool,
     pub setgroups_allowed: bool,
@@ -119,8 +119,10 @@ fn run(sys: &dyn Syscall, p: &ChildPlan<'_>) -> Result<Infallible, ChildError> {
             let user = resolve(p, &root)?;
             rootfs::pivot(sys, &root)?;
             new_session(sys, p, true, spec.process().as_ref())?;
-            rootfs::finish(sys, spec)?;
+            // runc's order: sysctls while /proc/sys is still writable, then
+            // the masked and read-only paths seal it.
             sysctls(sys, spec)?;
+            rootfs::finish(sys, spec)?;
             user
         }
         _ => {
@@ -290,7 +292,7 @@ fn rlimit_resource(t: PosixRlimitType) -> Option<u32> {
     })
 }
 
-fn seccomp(install: Option<&SeccompInstaller>) -> Result<(), ChildError> {
+fn seccomp(install: Option<&SeccompInstaller<'_>>) -> Result<(), ChildError> {
     match install.map(|f| f()) {
         None | Some(0) => Ok(()),
         Some(errno) => Err(ChildError::new(

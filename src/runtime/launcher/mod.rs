@@ -61,12 +61,12 @@ pub use syscall::{LinuxSyscall, RecordingSyscall, SysResult, Syscall};
 /// Resolves the container's user inside the mounted rootfs (before
 /// pivot_root): returns uid, gid and supplementary gids. Runs in the child;
 /// may allocate (the child is a single-threaded fork).
-pub type ResolveUser = dyn Fn(&Path) -> Result<(u32, u32, Vec<u32>), String> + Sync;
+pub type ResolveUser<'a> = dyn Fn(&Path) -> Result<(u32, u32, Vec<u32>), String> + Sync + 'a;
 
 /// Installs the seccomp filter in the child; returns 0 or an errno.
 /// Called as runc does: last before exec when no_new_privs is set, else
 /// before the capabilities are dropped.
-pub type SeccompInstaller = dyn Fn() -> i32 + Sync;
+pub type SeccompInstaller<'a> = dyn Fn() -> i32 + Sync + 'a;
 
 /// Where the container's root filesystem comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +112,7 @@ pub struct LaunchRequest<'a> {
     /// before anything else, so the container starts inside its cgroups.
     pub cgroup_procs: Vec<OwnedFd>,
     /// See [`SeccompInstaller`]. `None` runs without a filter.
-    pub seccomp_install: Option<&'a SeccompInstaller>,
+    pub seccomp_install: Option<&'a SeccompInstaller<'a>>,
     /// fds that become 3, 4, ... in the container, in order (LISTEN_FDS).
     pub preserve_fds: Vec<RawFd>,
     /// PR_SET_PDEATHSIG SIGKILL: a killed berth never leaves an orphan.
@@ -120,7 +120,7 @@ pub struct LaunchRequest<'a> {
     /// docker `--init`: pid 1 is a tiny init forked from us (see `init`).
     pub init: bool,
     /// See [`ResolveUser`].
-    pub resolve_user: &'a ResolveUser,
+    pub resolve_user: &'a ResolveUser<'a>,
 }
 
 /// A started container process.

@@ -372,7 +372,7 @@ pub fn exec_in(
     process: &Process,
     stdio: Stdio,
     cgroup_procs: Vec<OwnedFd>,
-    seccomp_install: Option<&SeccompInstaller>,
+    seccomp_install: Option<&SeccompInstaller<'_>>,
 ) -> Result<Launched, LaunchError> {
     ensure_single_threaded()?;
     let cmd = process

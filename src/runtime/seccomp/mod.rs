@@ -132,6 +132,16 @@ pub enum SeccompError {
     Install { errno: Errno },
 }
 
+impl SeccompError {
+    /// The errno a child reports when installing the filter failed.
+    pub fn errno(&self) -> i32 {
+        match self {
+            SeccompError::Install { errno } => *errno as i32,
+            _ => libc::EINVAL,
+        }
+    }
+}
+
 fn install_hint(errno: Errno) -> &'static str {
     match errno {
         Errno::EACCES => " (set no_new_privs first, or hold CAP_SYS_ADMIN)",

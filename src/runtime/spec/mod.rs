@@ -126,6 +126,12 @@ pub struct RunOptions {
     /// `--uts`: "", host.
     pub uts: Option<String>,
     pub annotations: Vec<(String, String)>,
+    /// `--add-host`, `--dns*`: written into the container's /etc files by
+    /// the caller; the spec only bind-mounts those files.
+    pub add_hosts: Vec<String>,
+    pub dns: Vec<String>,
+    pub dns_search: Vec<String>,
+    pub dns_options: Vec<String>,
 }
 
 /// What the caller knows and provides.
@@ -263,4 +269,19 @@ pub fn resolve_joined_namespaces(
         ));
     }
     Ok(())
+}
+
+/// Every capability the kernel knows, in all sets but inheritable/ambient
+/// (`exec --privileged`, as docker gives it).
+pub fn privileged_capabilities() -> oci_spec::runtime::LinuxCapabilities {
+    let host = HostFacts::detect(true);
+    let names = caps::capability_names(&[], &[], true, host.cap_last_cap).unwrap_or_default();
+    let set = caps::to_capabilities(&names).unwrap_or_default();
+    let mut c = oci_spec::runtime::LinuxCapabilities::default();
+    c.set_bounding(Some(set.clone()));
+    c.set_effective(Some(set.clone()));
+    c.set_permitted(Some(set));
+    c.set_inheritable(None);
+    c.set_ambient(None);
+    c
 }
