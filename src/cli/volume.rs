@@ -101,7 +101,7 @@ fn volume_json(v: &VolumeRecord) -> serde_json::Value {
         "CreatedAt": rfc3339(v.created_at),
         "Driver": v.driver,
         "Labels": v.labels,
-        "Mountpoint": v.mountpoint.join("_data").display().to_string(),
+        "Mountpoint": v.mountpoint.display().to_string(),
         "Name": v.name,
         "Options": v.options,
         "Scope": v.scope,
@@ -131,7 +131,9 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
                 .collect();
             for f in &a.filters {
                 let Some((k, val)) = f.split_once('=') else {
-                    return Err(CliError::msg(format!("bad format of filter (expected name=value): {f}")));
+                    return Err(CliError::msg(format!(
+                        "bad format of filter (expected name=value): {f}"
+                    )));
                 };
                 match k {
                     "dangling" => {
@@ -156,7 +158,7 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
                     .iter()
                     .map(|v| {
                         json!({
-                            "Driver": v.driver, "Name": v.name, "Mountpoint": v.mountpoint.join("_data").display().to_string(),
+                            "Driver": v.driver, "Name": v.name, "Mountpoint": v.mountpoint.display().to_string(),
                             "Scope": v.scope, "Labels": v.labels.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(","),
                         })
                     })
@@ -165,7 +167,12 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
                     a.format.as_deref(),
                     "table {{.Driver}}\t{{.Name}}",
                     &items,
-                    &[("Driver", "DRIVER"), ("Name", "VOLUME NAME"), ("Mountpoint", "MOUNTPOINT"), ("Scope", "SCOPE")],
+                    &[
+                        ("Driver", "DRIVER"),
+                        ("Name", "VOLUME NAME"),
+                        ("Mountpoint", "MOUNTPOINT"),
+                        ("Scope", "SCOPE"),
+                    ],
                 )?;
             }
         }
@@ -181,7 +188,11 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
             render::print_inspect(a.format.as_deref(), &out)?;
             if !missing.is_empty() {
                 return Err(CliError::msg(
-                    missing.iter().map(|m| format!("get {m}: no such volume")).collect::<Vec<_>>().join("\nError: "),
+                    missing
+                        .iter()
+                        .map(|m| format!("get {m}: no such volume"))
+                        .collect::<Vec<_>>()
+                        .join("\nError: "),
                 ));
             }
         }

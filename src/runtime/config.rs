@@ -107,13 +107,17 @@ impl LogConfig {
                         .map_err(|e| format!("invalid log opt max-size: {e}"))?;
                 }
                 "max-file" => {
-                    v.parse::<u32>()
-                        .ok()
-                        .filter(|n| *n >= 1)
-                        .ok_or_else(|| format!("invalid log opt max-file {v:?}: must be a positive integer"))?;
+                    v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        format!("invalid log opt max-file {v:?}: must be a positive integer")
+                    })?;
                 }
                 "path" | "tag" | "labels" | "env" | "mode" | "compress" => {}
-                other => return Err(format!("unknown log opt '{other}' for {:?} log driver", driver)),
+                other => {
+                    return Err(format!(
+                        "unknown log opt '{other}' for {:?} log driver",
+                        driver
+                    ))
+                }
             }
             options.insert(k.to_string(), v.to_string());
         }
@@ -121,7 +125,9 @@ impl LogConfig {
     }
 
     pub fn max_size(&self) -> Option<u64> {
-        self.options.get("max-size").and_then(|v| parse_size(v).ok())
+        self.options
+            .get("max-size")
+            .and_then(|v| parse_size(v).ok())
     }
 
     pub fn max_files(&self) -> u32 {
@@ -176,7 +182,8 @@ fn nanos_or(n: i64, default: Duration) -> Duration {
 
 /// Go's `time.ParseDuration` subset docker accepts for health flags: `1h2m3s`, `500ms`, `1.5s`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let bad = || format!("invalid duration {s:?}: use a number with a unit (ms, s, m, h), e.g. 30s");
+    let bad =
+        || format!("invalid duration {s:?}: use a number with a unit (ms, s, m, h), e.g. 30s");
     if s == "0" {
         return Ok(Duration::ZERO);
     }
@@ -220,9 +227,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         Some('t') => (&t[..t.len() - 1], 1 << 40),
         _ => (t, 1),
     };
-    let v: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid size: {s:?}"))?;
+    let v: f64 = num.parse().map_err(|_| format!("invalid size: {s:?}"))?;
     if v < 0.0 {
         return Err(format!("invalid size: {s:?}"));
     }
@@ -290,8 +295,11 @@ mod tests {
 
     #[test]
     fn log_config_validates_options() {
-        let c = LogConfig::parse(Some("json-file"), &["max-size=1m".into(), "max-file=3".into()])
-            .expect("valid");
+        let c = LogConfig::parse(
+            Some("json-file"),
+            &["max-size=1m".into(), "max-file=3".into()],
+        )
+        .expect("valid");
         assert_eq!(c.max_size(), Some(1 << 20));
         assert_eq!(c.max_files(), 3);
         assert!(LogConfig::parse(Some("syslog"), &[]).is_err());

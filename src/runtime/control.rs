@@ -81,7 +81,12 @@ pub fn kill(store: &Store, entry: &ContainerEntry, sig: Signal) -> Result<()> {
 }
 
 /// `berth stop`: the stop signal, then SIGKILL after `timeout` seconds.
-pub fn stop(store: &Store, entry: &ContainerEntry, timeout: Option<i64>, signal: Option<Signal>) -> Result<()> {
+pub fn stop(
+    store: &Store,
+    entry: &ContainerEntry,
+    timeout: Option<i64>,
+    signal: Option<Signal>,
+) -> Result<()> {
     if !is_live(entry) || entry.state.is_stale() {
         return Ok(());
     }

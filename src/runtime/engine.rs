@@ -39,8 +39,12 @@ pub struct CreateRequest {
 
 fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {
     let raw = store.read_blob(&image.id)?;
-    serde_json::from_slice(&raw)
-        .map_err(|e| RuntimeError::Invalid(format!("image {} has a corrupt config: {e}", image.id.short())))
+    serde_json::from_slice(&raw).map_err(|e| {
+        RuntimeError::Invalid(format!(
+            "image {} has a corrupt config: {e}",
+            image.id.short()
+        ))
+    })
 }
 
 /// Plans and records a container; nothing runs yet.
@@ -72,17 +76,23 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         let vol = if name.is_empty() {
             let v = store
                 .create_anonymous_volume(BTreeMap::new(), BTreeMap::new())
-                .map_err(|e| spec::SpecError::Volume { name: name.to_string(), message: e.to_string() })?;
+                .map_err(|e| spec::SpecError::Volume {
+                    name: name.to_string(),
+                    message: e.to_string(),
+                })?;
             anonymous.push(v.name.clone());
             v
         } else {
             store
                 .create_volume(Some(name), BTreeMap::new(), BTreeMap::new())
-                .map_err(|e| spec::SpecError::Volume { name: name.to_string(), message: e.to_string() })?
+                .map_err(|e| spec::SpecError::Volume {
+                    name: name.to_string(),
+                    message: e.to_string(),
+                })?
                 .0
         };
         created_volumes.push(vol.name.clone());
-        Ok(vol.mountpoint.join("_data"))
+        Ok(vol.mountpoint.clone())
     };
     let mut ctx = SpecContext {
         container_id: &id,
@@ -151,7 +161,10 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
 fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result<()> {
     let mut requested: Option<&str> = None;
     for opt in &run.security_opts {
-        if let Some(v) = opt.strip_prefix("seccomp=").or_else(|| opt.strip_prefix("seccomp:")) {
+        if let Some(v) = opt
+            .strip_prefix("seccomp=")
+            .or_else(|| opt.strip_prefix("seccomp:"))
+        {
             requested = Some(v);
         }
     }
@@ -160,7 +173,15 @@ fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result
         .as_ref()
         .and_then(|p| p.capabilities().as_ref())
         .and_then(|c| c.bounding().as_ref())
-        .map(|b| b.iter().map(|c| format!("CAP_{c:?}").to_uppercase().replace("CAP_CAP_", "CAP_")).collect())
+        .map(|b| {
+            b.iter()
+                .map(|c| {
+                    format!("CAP_{c:?}")
+                        .to_uppercase()
+                        .replace("CAP_CAP_", "CAP_")
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let profile = match requested {
         Some("unconfined") => None,
@@ -239,7 +260,9 @@ fn host_resolv_conf() -> String {
         .filter(|l| {
             let mut parts = l.split_whitespace();
             !(parts.next() == Some("nameserver")
-                && parts.next().is_some_and(|ip| ip.starts_with("127.") || ip == "::1"))
+                && parts
+                    .next()
+                    .is_some_and(|ip| ip.starts_with("127.") || ip == "::1"))
         })
         .map(|l| format!("{l}\n"))
         .collect()
@@ -346,12 +369,19 @@ pub struct Started {
 
 /// Launches a created (or exited) container. `stdio` decides who sees its
 /// output; `die_with_parent` ties its life to the calling process.
-pub fn launch_container(store: &Store, entry: &ContainerEntry, stdio: Stdio, preserve_fds: Vec<i32>) -> Result<Started> {
+pub fn launch_container(
+    store: &Store,
+    entry: &ContainerEntry,
+    stdio: Stdio,
+    preserve_fds: Vec<i32>,
+) -> Result<Started> {
     let file = store.container_file(&entry.id)?;
-    let oci: oci_spec::runtime::Spec = serde_json::from_value(file.spec)
-        .map_err(|e| RuntimeError::Invalid(format!("container {} has a corrupt spec: {e}", entry.id)))?;
-    let config: ContainerConfig = serde_json::from_value(file.config)
-        .map_err(|e| RuntimeError::Invalid(format!("container {} has a corrupt config: {e}", entry.id)))?;
+    let oci: oci_spec::runtime::Spec = serde_json::from_value(file.spec).map_err(|e| {
+        RuntimeError::Invalid(format!("container {} has a corrupt spec: {e}", entry.id))
+    })?;
+    let config: ContainerConfig = serde_json::from_value(file.config).map_err(|e| {
+        RuntimeError::Invalid(format!("container {} has a corrupt config: {e}", entry.id))
+    })?;
     let dir = store.container_dir(&entry.id);
     let rootfs = match &entry.rootfs {
         Some(d) => RootfsSource::Dir(d.clone()),
@@ -360,12 +390,17 @@ pub fn launch_container(store: &Store, entry: &ContainerEntry, stdio: Stdio, pre
             let lower = store
                 .rootfs_layers(entry)?
                 .into_iter()
-                .map(|p| p.strip_prefix(&layers_root).map(Path::to_path_buf).unwrap_or(p))
+                .map(|p| {
+                    p.strip_prefix(&layers_root)
+                        .map(Path::to_path_buf)
+                        .unwrap_or(p)
+                })
                 .collect();
             let mountpoint = dir.join("merged");
             for d in ["upper", "work", "merged"] {
-                std::fs::create_dir_all(dir.join(d))
-                    .map_err(|e| RuntimeError::io(format!("create {}", dir.join(d).display()), e))?;
+                std::fs::create_dir_all(dir.join(d)).map_err(|e| {
+                    RuntimeError::io(format!("create {}", dir.join(d).display()), e)
+                })?;
             }
             RootfsSource::Overlay {
                 layers_root,
@@ -383,8 +418,13 @@ pub fn launch_container(store: &Store, entry: &ContainerEntry, stdio: Stdio, pre
         .and_then(|l| l.resources().as_ref())
         .map(Resources::from_oci)
         .unwrap_or_default();
-    let cgroup = Cgroup::create(&layout, &CgroupParent::Root("berth".into()), &entry.id, &resources)
-        .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+    let cgroup = Cgroup::create(
+        &layout,
+        &CgroupParent::Root("berth".into()),
+        &entry.id,
+        &resources,
+    )
+    .map_err(|e| RuntimeError::Setup(e.to_string()))?;
     let result = (|| {
         let procs: Vec<OwnedFd> = cgroup
             .open_procs_fds()
@@ -457,7 +497,10 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
 pub fn mark_exited(store: &Store, id: &str, exit: Exit, cgroup: &Cgroup) -> Result<ContainerEntry> {
     let oom = cgroup.oom_killed();
     let _ = cgroup.destroy();
-    let _ = std::fs::write(store.container_dir(id).join("exit-code"), exit.code.to_string());
+    let _ = std::fs::write(
+        store.container_dir(id).join("exit-code"),
+        exit.code.to_string(),
+    );
     Ok(store.update_container(id, |e| {
         e.state.status = ContainerStatus::Exited;
         e.state.pid = 0;
@@ -495,7 +538,8 @@ pub fn load_config(store: &Store, id: &str) -> Result<ContainerConfig> {
 pub fn remove(store: &Store, entry: &ContainerEntry, volumes: bool) -> Result<()> {
     let config = load_config(store, &entry.id).ok();
     if let Ok(layout) = cgroups::detect() {
-        if let Ok(Some(cg)) = Cgroup::open(&layout, &CgroupParent::Root("berth".into()), &entry.id) {
+        if let Ok(Some(cg)) = Cgroup::open(&layout, &CgroupParent::Root("berth".into()), &entry.id)
+        {
             let _ = cg.destroy();
         }
     }
@@ -518,19 +562,27 @@ fn open_cgroup(id: &str) -> Result<Cgroup> {
 }
 
 fn require_running(entry: &ContainerEntry) -> Result<()> {
-    if entry.state.status == ContainerStatus::Running || entry.state.status == ContainerStatus::Paused {
-        if entry.state.pid > 0 && !entry.state.is_stale() {
-            return Ok(());
-        }
+    let active = matches!(
+        entry.state.status,
+        ContainerStatus::Running | ContainerStatus::Paused
+    );
+    if active && entry.state.pid > 0 && !entry.state.is_stale() {
+        return Ok(());
     }
-    Err(RuntimeError::Invalid(format!("container {} is not running", entry.id)))
+    Err(RuntimeError::Invalid(format!(
+        "container {} is not running",
+        entry.id
+    )))
 }
 
 /// `berth pause`: freezes every process of the container.
 pub fn pause(store: &Store, entry: &ContainerEntry) -> Result<()> {
     require_running(entry)?;
     if entry.state.paused {
-        return Err(RuntimeError::Invalid(format!("container {} is already paused", entry.id)));
+        return Err(RuntimeError::Invalid(format!(
+            "container {} is already paused",
+            entry.id
+        )));
     }
     open_cgroup(&entry.id)?
         .freeze()
@@ -547,7 +599,10 @@ pub fn pause(store: &Store, entry: &ContainerEntry) -> Result<()> {
 pub fn thaw(store: &Store, entry: &ContainerEntry) -> Result<()> {
     require_running(entry)?;
     if !entry.state.paused {
-        return Err(RuntimeError::Invalid(format!("container {} is not paused", entry.id)));
+        return Err(RuntimeError::Invalid(format!(
+            "container {} is not paused",
+            entry.id
+        )));
     }
     open_cgroup(&entry.id)?
         .thaw()

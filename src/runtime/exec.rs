@@ -80,13 +80,17 @@ fn prepare(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result<
         None
     } else {
         match oci.linux().as_ref().and_then(|l| l.seccomp().as_ref()) {
-            Some(p) => Some(seccomp::compile(p).map_err(|e| RuntimeError::Setup(format!("seccomp: {e}")))?),
+            Some(p) => Some(
+                seccomp::compile(p).map_err(|e| RuntimeError::Setup(format!("seccomp: {e}")))?,
+            ),
             None => None,
         }
     };
     let layout = cgroups::detect().map_err(|e| RuntimeError::Setup(e.to_string()))?;
     let procs = match Cgroup::open(&layout, &CgroupParent::Root("berth".into()), &entry.id) {
-        Ok(Some(cg)) => cg.open_procs_fds().map_err(|e| RuntimeError::Setup(e.to_string()))?,
+        Ok(Some(cg)) => cg
+            .open_procs_fds()
+            .map_err(|e| RuntimeError::Setup(e.to_string()))?,
         _ => Vec::new(),
     };
     Ok(Prepared {
@@ -131,18 +135,28 @@ pub fn exec(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result
     let stdio = if opts.tty {
         Stdio::Pty
     } else {
-        Stdio::Pipes { stdin: opts.interactive }
+        Stdio::Pipes {
+            stdin: opts.interactive,
+        }
     };
     let launched = spawn(entry.state.pid, prepared, stdio)?;
     let stdin = std::io::stdin();
-    let _raw = if opts.tty { super::tty::RawMode::enter(stdin.as_fd()) } else { None };
+    let _raw = if opts.tty {
+        super::tty::RawMode::enter(stdin.as_fd())
+    } else {
+        None
+    };
     let relay = Relay {
         child: launched.pid,
         stdout: launched.stdout,
         stderr: launched.stderr,
         pty: launched.pty_master,
         stdin_pipe: launched.stdin,
-        input: if opts.interactive { Some(stdin.as_fd()) } else { None },
+        input: if opts.interactive {
+            Some(stdin.as_fd())
+        } else {
+            None
+        },
         to_terminal: true,
         log: None,
         forward_signals: true,
@@ -155,7 +169,13 @@ pub fn exec(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result
 }
 
 /// One health check: the command's exit code and (up to 4 KiB of) output.
-pub fn run_check(store: &Store, id: &str, pid: i32, test: &[String], timeout: Duration) -> (i32, String) {
+pub fn run_check(
+    store: &Store,
+    id: &str,
+    pid: i32,
+    test: &[String],
+    timeout: Duration,
+) -> (i32, String) {
     let args = match test.first().map(String::as_str) {
         Some("CMD") => test[1..].to_vec(),
         Some("CMD-SHELL") => vec!["/bin/sh".into(), "-c".into(), test[1..].join(" ")],
@@ -196,7 +216,10 @@ pub fn run_check(store: &Store, id: &str, pid: i32, test: &[String], timeout: Du
                 if Instant::now() >= deadline {
                     let _ = kill(launched.pid, Signal::SIGKILL);
                     let _ = waitpid(launched.pid, None);
-                    return (-1, format!("Health check exceeded timeout ({}s)", timeout.as_secs()));
+                    return (
+                        -1,
+                        format!("Health check exceeded timeout ({}s)", timeout.as_secs()),
+                    );
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }

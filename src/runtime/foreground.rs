@@ -79,7 +79,11 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
         stderr: launched.stderr,
         pty: launched.pty_master,
         stdin_pipe: launched.stdin,
-        input: if opts.interactive { Some(stdin.as_fd()) } else { None },
+        input: if opts.interactive {
+            Some(stdin.as_fd())
+        } else {
+            None
+        },
         to_terminal: true,
         log,
         forward_signals: opts.sig_proxy,

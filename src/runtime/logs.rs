@@ -108,9 +108,17 @@ impl LogWriter {
     fn emit(&mut self, stream: Stream, line: &[u8], complete: bool) -> io::Result<()> {
         let time = Utc::now().to_rfc3339_opts(SecondsFormat::Nanos, true);
         let mut rec = if self.k8s {
-            let body = if complete { &line[..line.len() - 1] } else { line };
-            let mut v = format!("{time} {} {} ", stream.name(), if complete { "F" } else { "P" })
-                .into_bytes();
+            let body = if complete {
+                &line[..line.len() - 1]
+            } else {
+                line
+            };
+            let mut v = format!(
+                "{time} {} {} ",
+                stream.name(),
+                if complete { "F" } else { "P" }
+            )
+            .into_bytes();
             v.extend_from_slice(body);
             v.push(b'\n');
             v
@@ -145,7 +153,10 @@ impl LogWriter {
             let _ = fs::rename(rotated(&self.path, i), rotated(&self.path, i + 1));
         }
         fs::rename(&self.path, rotated(&self.path, 1))?;
-        self.file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+        self.file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
         self.size = 0;
         Ok(())
     }
@@ -168,8 +179,14 @@ pub struct LogEntry {
 pub fn parse_line(raw: &str) -> Option<LogEntry> {
     if raw.starts_with('{') {
         let j: JsonLine = serde_json::from_str(raw).ok()?;
-        let time = DateTime::parse_from_rfc3339(&j.time).ok()?.with_timezone(&Utc);
-        let stream = if j.stream == "stderr" { Stream::Stderr } else { Stream::Stdout };
+        let time = DateTime::parse_from_rfc3339(&j.time)
+            .ok()?
+            .with_timezone(&Utc);
+        let stream = if j.stream == "stderr" {
+            Stream::Stderr
+        } else {
+            Stream::Stdout
+        };
         return Some(LogEntry {
             stream,
             time,
@@ -177,8 +194,14 @@ pub fn parse_line(raw: &str) -> Option<LogEntry> {
         });
     }
     let mut parts = raw.splitn(4, ' ');
-    let time = DateTime::parse_from_rfc3339(parts.next()?).ok()?.with_timezone(&Utc);
-    let stream = if parts.next()? == "stderr" { Stream::Stderr } else { Stream::Stdout };
+    let time = DateTime::parse_from_rfc3339(parts.next()?)
+        .ok()?
+        .with_timezone(&Utc);
+    let stream = if parts.next()? == "stderr" {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
     let full = parts.next()? == "F";
     let mut line = parts.next().unwrap_or("").as_bytes().to_vec();
     if full {
@@ -267,7 +290,10 @@ mod tests {
     fn cfg(driver: LogDriver, opts: &[(&str, &str)]) -> LogConfig {
         LogConfig {
             driver,
-            options: opts.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            options: opts
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -304,17 +330,27 @@ mod tests {
     fn k8s_file_format_and_rotation() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("ctr.log");
-        let mut w = LogWriter::open(&p, &cfg(LogDriver::K8sFile, &[("max-size", "200"), ("max-file", "2")]))
-            .expect("open")
-            .expect("writer");
+        let mut w = LogWriter::open(
+            &p,
+            &cfg(
+                LogDriver::K8sFile,
+                &[("max-size", "200"), ("max-file", "2")],
+            ),
+        )
+        .expect("open")
+        .expect("writer");
         for i in 0..20 {
-            w.write(Stream::Stdout, format!("line {i}\n").as_bytes()).expect("write");
+            w.write(Stream::Stdout, format!("line {i}\n").as_bytes())
+                .expect("write");
         }
         w.flush().expect("flush");
         assert!(rotated(&p, 1).exists());
         assert!(!rotated(&p, 2).exists());
         let all = read_all(&p).expect("read");
-        assert_eq!(all.last().map(|e| e.line.clone()), Some(b"line 19\n".to_vec()));
+        assert_eq!(
+            all.last().map(|e| e.line.clone()),
+            Some(b"line 19\n".to_vec())
+        );
         assert!(fs::metadata(&p).expect("meta").len() <= 200);
     }
 

@@ -73,7 +73,10 @@ pub fn start_detached(paths: &StorePaths, id: &str) -> Result<()> {
     let msg = msg.trim();
     let (code, text) = match msg.split_once(' ') {
         Some((c, t)) => (c.parse::<u8>().unwrap_or(125), t.to_string()),
-        None if msg.is_empty() => (125, "the container monitor exited before the container started".to_string()),
+        None if msg.is_empty() => (
+            125,
+            "the container monitor exited before the container started".to_string(),
+        ),
         None => (125, msg.to_string()),
     };
     Err(match code {
@@ -113,7 +116,11 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
                 return 125;
             }
         };
-        let stdio = if config.tty { Stdio::Pty } else { Stdio::Pipes { stdin: false } };
+        let stdio = if config.tty {
+            Stdio::Pty
+        } else {
+            Stdio::Pipes { stdin: false }
+        };
         let started = match engine::launch_container(store, &entry, stdio, Vec::new()) {
             Ok(s) => s,
             Err(e) => {
@@ -130,8 +137,14 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
         }
         report(&mut ready, 0, "ok");
         let log = open_log(&dir, &config);
-        let mut health = config.health.clone().filter(HealthConfig::enabled).map(|h| HealthState::new(h));
-        let tick = health.as_ref().map(|h| h.config.interval().min(Duration::from_secs(1)));
+        let mut health = config
+            .health
+            .clone()
+            .filter(HealthConfig::enabled)
+            .map(HealthState::new);
+        let tick = health
+            .as_ref()
+            .map(|h| h.config.interval().min(Duration::from_secs(1)));
         let launched = started.launched;
         let relay = Relay {
             child: pid,
@@ -153,7 +166,10 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
         });
         let exit = match exit {
             Ok(e) => e,
-            Err(_) => super::relay::Exit { code: 255, signal: None },
+            Err(_) => super::relay::Exit {
+                code: 255,
+                signal: None,
+            },
         };
         let entry = match mark_exited(store, id, exit, &started.cgroup) {
             Ok(e) => e,
@@ -194,7 +210,11 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
 
 fn report(ready: &mut Option<std::fs::File>, code: u8, msg: &str) {
     if let Some(mut f) = ready.take() {
-        let line = if code == 0 { "ok\n".to_string() } else { format!("{code} {msg}\n") };
+        let line = if code == 0 {
+            "ok\n".to_string()
+        } else {
+            format!("{code} {msg}\n")
+        };
         let _ = f.write_all(line.as_bytes());
     }
 }
@@ -233,15 +253,21 @@ impl HealthState {
     }
 
     fn maybe_check(&mut self, store: &Store, id: &str, pid: i32, began: Instant) {
-        if self.last.is_some_and(|t| t.elapsed() < self.config.interval()) {
+        if self
+            .last
+            .is_some_and(|t| t.elapsed() < self.config.interval())
+        {
             return;
         }
-        if self.last.is_none() && began.elapsed() < self.config.interval().min(Duration::from_secs(1)) {
+        if self.last.is_none()
+            && began.elapsed() < self.config.interval().min(Duration::from_secs(1))
+        {
             return;
         }
         self.last = Some(Instant::now());
         let start = Utc::now();
-        let (code, output) = super::exec::run_check(store, id, pid, &self.config.test, self.config.timeout());
+        let (code, output) =
+            super::exec::run_check(store, id, pid, &self.config.test, self.config.timeout());
         let end = Utc::now();
         let in_start_period = began.elapsed() < self.config.start_period();
         if code == 0 {

@@ -110,13 +110,17 @@ impl Relay<'_> {
     pub fn run(mut self, mask: &SigSet, mut on_tick: impl FnMut()) -> io::Result<Exit> {
         let sfd = SignalFd::with_flags(mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
             .map_err(io::Error::from)?;
-        for fd in [&self.stdout, &self.stderr, &self.pty].into_iter().flatten() {
+        for fd in [&self.stdout, &self.stderr, &self.pty]
+            .into_iter()
+            .flatten()
+        {
             set_nonblocking(fd.as_fd())?;
         }
         let mut out_open = self.stdout.is_some();
         let mut err_open = self.stderr.is_some();
         let mut pty_open = self.pty.is_some();
-        let mut input_open = self.input.is_some() && (self.stdin_pipe.is_some() || self.pty.is_some());
+        let mut input_open =
+            self.input.is_some() && (self.stdin_pipe.is_some() || self.pty.is_some());
         let mut exited: Option<Exit> = None;
         let mut drain_deadline: Option<Instant> = None;
         let mut next_tick = self.tick_every.map(|d| Instant::now() + d);
@@ -162,8 +166,10 @@ impl Relay<'_> {
             let timeout = match (drain_deadline, next_tick) {
                 (Some(d), _) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
                     .unwrap_or(PollTimeout::MAX),
-                (None, Some(t)) => PollTimeout::try_from(t.saturating_duration_since(Instant::now()))
-                    .unwrap_or(PollTimeout::MAX),
+                (None, Some(t)) => {
+                    PollTimeout::try_from(t.saturating_duration_since(Instant::now()))
+                        .unwrap_or(PollTimeout::MAX)
+                }
                 (None, None) => PollTimeout::NONE,
             };
             match poll(&mut fds, timeout) {
@@ -175,7 +181,10 @@ impl Relay<'_> {
                 .zip(kinds.iter())
                 .map(|(p, k)| {
                     let r = p.revents().unwrap_or(PollFlags::empty());
-                    (*k, r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR))
+                    (
+                        *k,
+                        r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR),
+                    )
                 })
                 .collect();
             drop(fds);
@@ -283,7 +292,9 @@ impl Relay<'_> {
     }
 
     fn feed_input(&mut self, buf: &mut [u8]) -> bool {
-        let Some(input) = self.input else { return false };
+        let Some(input) = self.input else {
+            return false;
+        };
         let target = match (&self.pty, &self.stdin_pipe) {
             (Some(p), _) => p.as_raw_fd(),
             (None, Some(p)) => p.as_raw_fd(),

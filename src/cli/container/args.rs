@@ -272,7 +272,12 @@ pub struct StopArgs {
     #[arg(short, long)]
     pub signal: Option<String>,
     /// Seconds to wait before killing the container
-    #[arg(short = 't', long = "timeout", alias = "time", allow_negative_numbers = true)]
+    #[arg(
+        short = 't',
+        long = "timeout",
+        alias = "time",
+        allow_negative_numbers = true
+    )]
     pub timeout: Option<i64>,
     #[arg(required = true, value_name = "CONTAINER")]
     pub containers: Vec<String>,

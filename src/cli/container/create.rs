@@ -149,7 +149,12 @@ pub(super) fn run_options(flags: &CreateFlags, cmd: &[String]) -> CliResult<RunO
 }
 
 /// Finds the image, pulling it as `--pull` says (docker prints the pull on stderr).
-fn resolve_image(settings: &Settings, store: &Store, flags: &CreateFlags, name: &str) -> CliResult<ImageRecord> {
+fn resolve_image(
+    settings: &Settings,
+    store: &Store,
+    flags: &CreateFlags,
+    name: &str,
+) -> CliResult<ImageRecord> {
     let local = match flags.pull.as_str() {
         "always" => None,
         "missing" | "never" => match find_image(store, name) {
@@ -185,7 +190,9 @@ fn resolve_image(settings: &Settings, store: &Store, flags: &CreateFlags, name: 
     let progress = TerminalProgress::to_stderr(flags.quiet);
     let rt = runtime().map_err(|e| CliError { code: 125, ..e })?;
     let report = rt
-        .block_on(crate::registry::pull::pull(store, &reference, &opts, &progress))
+        .block_on(crate::registry::pull::pull(
+            store, &reference, &opts, &progress,
+        ))
         .map_err(run_error)?;
     drop(rt);
     progress.finish();
@@ -193,7 +200,11 @@ fn resolve_image(settings: &Settings, store: &Store, flags: &CreateFlags, name: 
 }
 
 /// Creates the container record for `run`/`create`.
-fn create_entry(settings: &Settings, flags: &CreateFlags, image_and_cmd: &[String]) -> CliResult<(Store, ContainerEntry)> {
+fn create_entry(
+    settings: &Settings,
+    flags: &CreateFlags,
+    image_and_cmd: &[String],
+) -> CliResult<(Store, ContainerEntry)> {
     let store = Store::open(&settings.store).map_err(run_error)?;
     let (image_name, cmd) = image_and_cmd
         .split_first()
@@ -208,9 +219,13 @@ fn create_entry(settings: &Settings, flags: &CreateFlags, image_and_cmd: &[Strin
         }
         (None, Some(dir))
     } else {
-        (Some(resolve_image(settings, &store, flags, image_name)?), None)
+        (
+            Some(resolve_image(settings, &store, flags, image_name)?),
+            None,
+        )
     };
-    let restart = RestartPolicy::parse(&flags.restart).map_err(|e| run_error(anyhow::anyhow!(e)))?;
+    let restart =
+        RestartPolicy::parse(&flags.restart).map_err(|e| run_error(anyhow::anyhow!(e)))?;
     if flags.rm && restart != RestartPolicy::No {
         return Err(run_error(anyhow::anyhow!(
             "conflicting options: cannot specify both --restart and --rm"
@@ -233,9 +248,9 @@ fn create_entry(settings: &Settings, flags: &CreateFlags, image_and_cmd: &[Strin
         auto_remove: flags.rm,
     };
     let entry = engine::create(&store, req).map_err(|e| match e {
-        RuntimeError::Store(StoreError::ImageNotFound(_)) => run_error(anyhow::anyhow!(
-            "No such image: {image_name}"
-        )),
+        RuntimeError::Store(StoreError::ImageNotFound(_)) => {
+            run_error(anyhow::anyhow!("No such image: {image_name}"))
+        }
         other => runtime_error(other),
     })?;
     if let Some(path) = &flags.cidfile {
@@ -248,7 +263,10 @@ fn create_entry(settings: &Settings, flags: &CreateFlags, image_and_cmd: &[Strin
         }
         if let Err(e) = std::fs::write(path, &entry.id) {
             let _ = engine::remove(&store, &entry, true);
-            return Err(run_error(anyhow::anyhow!("write cidfile {}: {e}", path.display())));
+            return Err(run_error(anyhow::anyhow!(
+                "write cidfile {}: {e}",
+                path.display()
+            )));
         }
     }
     Ok((store, entry))

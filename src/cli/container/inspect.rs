@@ -32,7 +32,10 @@ fn status_name(e: &ContainerEntry) -> &'static str {
 pub fn container_json(store: &Store, e: &ContainerEntry) -> Value {
     let config = engine::load_config(store, &e.id).unwrap_or_default();
     let dir = store.container_dir(&e.id);
-    let running = matches!(e.state.status, ContainerStatus::Running | ContainerStatus::Paused);
+    let running = matches!(
+        e.state.status,
+        ContainerStatus::Running | ContainerStatus::Paused
+    );
     let log_path = config
         .log
         .as_ref()

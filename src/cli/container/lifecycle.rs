@@ -52,7 +52,11 @@ fn for_each(
             }
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn rt(e: RuntimeError) -> CliError {
@@ -67,18 +71,26 @@ pub(crate) fn parse_signal(s: &str) -> CliResult<Signal> {
 }
 
 fn is_running(e: &ContainerEntry) -> bool {
-    matches!(e.state.status, ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting)
+    matches!(
+        e.state.status,
+        ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting
+    )
 }
 
 pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
     if args.attach || args.interactive {
         if args.containers.len() > 1 {
-            return Err(CliError::msg("you cannot start and attach multiple containers at once"));
+            return Err(CliError::msg(
+                "you cannot start and attach multiple containers at once",
+            ));
         }
         let store = open(settings)?;
         let entry = find(&store, &args.containers[0])?;
         if is_running(&entry) {
-            return Err(CliError::msg(format!("container {} is already running; use berth logs -f to follow it", args.containers[0])));
+            return Err(CliError::msg(format!(
+                "container {} is already running; use berth logs -f to follow it",
+                args.containers[0]
+            )));
         }
         let opts = AttachOptions {
             interactive: args.interactive,
@@ -183,8 +195,7 @@ pub fn exec(settings: &Settings, args: &ExecArgs) -> CliResult {
         Ok(code) => Ok(ExitCode::from(code.clamp(0, 255) as u8)),
         Err(e @ RuntimeError::NotRunning(_)) => Err(CliError::msg(format!(
             "container {} is not running: {}",
-            name,
-            e
+            name, e
         ))),
         Err(e) => Err(CliError {
             code: e.run_exit_code(),
@@ -224,7 +235,10 @@ pub fn top(settings: &Settings, args: &TopArgs) -> CliResult {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         let field = |k: &str| {
             stat.lines()
-                .find_map(|l| l.strip_prefix(k).map(|v| v.split_whitespace().next().unwrap_or("").to_string()))
+                .find_map(|l| {
+                    l.strip_prefix(k)
+                        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
+                })
                 .unwrap_or_default()
         };
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
@@ -247,7 +261,12 @@ pub fn top(settings: &Settings, args: &TopArgs) -> CliResult {
         None,
         "table {{.UID}}\t{{.PID}}\t{{.PPID}}\t{{.CMD}}",
         &rows,
-        &[("UID", "UID"), ("PID", "PID"), ("PPID", "PPID"), ("CMD", "CMD")],
+        &[
+            ("UID", "UID"),
+            ("PID", "PID"),
+            ("PPID", "PPID"),
+            ("CMD", "CMD"),
+        ],
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -293,11 +312,22 @@ pub fn stats(settings: &Settings, args: &StatsArgs) -> CliResult {
             let (cpu, mem, limit, pids, rd, wr) = match (a, b) {
                 (Some(a), Some(b)) => {
                     let delta = b.cpu_usage_ns.saturating_sub(a.cpu_usage_ns) as f64;
-                    (delta / 5e8 * 100.0, b.memory_usage, b.memory_limit.unwrap_or(0), b.pids_current, b.blkio_read_bytes, b.blkio_write_bytes)
+                    (
+                        delta / 5e8 * 100.0,
+                        b.memory_usage,
+                        b.memory_limit.unwrap_or(0),
+                        b.pids_current,
+                        b.blkio_read_bytes,
+                        b.blkio_write_bytes,
+                    )
                 }
                 _ => (0.0, 0, 0, 0, 0, 0),
             };
-            let limit = if limit == 0 || limit > (1u64 << 60) { host_memory() } else { limit };
+            let limit = if limit == 0 || limit > (1u64 << 60) {
+                host_memory()
+            } else {
+                limit
+            };
             rows.push(json!({
                 "ID": if args.no_trunc { e.id.clone() } else { e.id[..12].to_string() },
                 "Name": e.name,
@@ -324,7 +354,11 @@ fn host_memory() -> u64 {
         .and_then(|s| {
             s.lines()
                 .find_map(|l| l.strip_prefix("MemTotal:"))
-                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()))
+                .and_then(|v| {
+                    v.split_whitespace()
+                        .next()
+                        .and_then(|n| n.parse::<u64>().ok())
+                })
         })
         .map(|kb| kb * 1024)
         .unwrap_or(0)
@@ -341,7 +375,14 @@ fn human_bin(n: u64) -> String {
     }
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    let s: String = if s.len() > 5 { format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() };
+    let s: String = if s.len() > 5 {
+        format!("{v:.3}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        s.to_string()
+    };
     format!("{s}{}", U[i])
 }
 

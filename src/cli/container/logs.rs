@@ -18,7 +18,11 @@ use crate::store::containers::ContainerStatus;
 fn emit(e: &LogEntry, timestamps: bool) {
     let mut line = Vec::new();
     if timestamps {
-        line.extend_from_slice(e.time.to_rfc3339_opts(SecondsFormat::Nanos, true).as_bytes());
+        line.extend_from_slice(
+            e.time
+                .to_rfc3339_opts(SecondsFormat::Nanos, true)
+                .as_bytes(),
+        );
         line.push(b' ');
     }
     line.extend_from_slice(&e.line);
@@ -56,7 +60,11 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
     };
     let tail = match args.tail.as_str() {
         "all" | "" => None,
-        n => Some(n.parse::<i64>().map_err(|_| CliError::msg(format!("invalid value for --tail: {n:?}")))?.max(0) as usize),
+        n => Some(
+            n.parse::<i64>()
+                .map_err(|_| CliError::msg(format!("invalid value for --tail: {n:?}")))?
+                .max(0) as usize,
+        ),
     };
     let entries = read_all(&path).unwrap_or_default();
     for e in select(entries, since, until, tail) {
@@ -106,8 +114,10 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
         let _ = std::io::stdout().flush();
         let state = store.find_container(&entry.id).map(|e| e.state);
         let running = state.as_ref().is_ok_and(|s| {
-            matches!(s.status, ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting)
-                && !s.is_stale()
+            matches!(
+                s.status,
+                ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting
+            ) && !s.is_stale()
         });
         if !running {
             return Ok(ExitCode::SUCCESS);

@@ -88,13 +88,27 @@ impl Filters {
         let mut v = Vec::new();
         for f in raw {
             let Some((k, val)) = f.split_once('=') else {
-                return Err(CliError::msg(format!("bad format of filter (expected name=value): {f}")));
+                return Err(CliError::msg(format!(
+                    "bad format of filter (expected name=value): {f}"
+                )));
             };
-            if !matches!(k, "status" | "name" | "label" | "ancestor" | "exited" | "id" | "health" | "volume") {
+            if !matches!(
+                k,
+                "status" | "name" | "label" | "ancestor" | "exited" | "id" | "health" | "volume"
+            ) {
                 return Err(CliError::msg(format!("invalid filter '{k}'")));
             }
             if k == "status"
-                && !matches!(val, "created" | "restarting" | "running" | "removing" | "paused" | "exited" | "dead")
+                && !matches!(
+                    val,
+                    "created"
+                        | "restarting"
+                        | "running"
+                        | "removing"
+                        | "paused"
+                        | "exited"
+                        | "dead"
+                )
             {
                 return Err(CliError::msg(format!(
                     "invalid filter 'status={val}': use created, restarting, running, removing, paused, exited or dead"
@@ -111,32 +125,42 @@ impl Filters {
 
     /// docker ORs values of one key and ANDs different keys.
     fn matches(&self, e: &ContainerEntry) -> bool {
-        let keys: std::collections::BTreeSet<&str> = self.0.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: std::collections::BTreeSet<&str> =
+            self.0.iter().map(|(k, _)| k.as_str()).collect();
         keys.into_iter().all(|key| {
-            self.0.iter().filter(|(k, _)| k == key).any(|(_, v)| match key {
-                "status" => state_name(e) == v,
-                "name" => e.name.contains(v.trim_start_matches('/')),
-                "id" => e.id.starts_with(v.as_str()),
-                "exited" => e.state.status == ContainerStatus::Exited && e.state.exit_code.to_string() == *v,
-                "label" => match v.split_once('=') {
-                    Some((lk, lv)) => e.labels.get(lk).is_some_and(|x| x == lv),
-                    None => e.labels.contains_key(v.as_str()),
-                },
-                "ancestor" => {
-                    e.image_name == *v
-                        || familiar(&e.image_name) == familiar(v)
-                        || e.image_id.as_ref().is_some_and(|d| d.hex().starts_with(v.trim_start_matches("sha256:")))
-                }
-                "health" => e
-                    .state
-                    .health
-                    .as_ref()
-                    .and_then(|h| h["Status"].as_str())
-                    .unwrap_or("none")
-                    == v,
-                "volume" => e.mounts.iter().any(|m| m == v),
-                _ => true,
-            })
+            self.0
+                .iter()
+                .filter(|(k, _)| k == key)
+                .any(|(_, v)| match key {
+                    "status" => state_name(e) == v,
+                    "name" => e.name.contains(v.trim_start_matches('/')),
+                    "id" => e.id.starts_with(v.as_str()),
+                    "exited" => {
+                        e.state.status == ContainerStatus::Exited
+                            && e.state.exit_code.to_string() == *v
+                    }
+                    "label" => match v.split_once('=') {
+                        Some((lk, lv)) => e.labels.get(lk).is_some_and(|x| x == lv),
+                        None => e.labels.contains_key(v.as_str()),
+                    },
+                    "ancestor" => {
+                        e.image_name == *v
+                            || familiar(&e.image_name) == familiar(v)
+                            || e.image_id.as_ref().is_some_and(|d| {
+                                d.hex().starts_with(v.trim_start_matches("sha256:"))
+                            })
+                    }
+                    "health" => {
+                        e.state
+                            .health
+                            .as_ref()
+                            .and_then(|h| h["Status"].as_str())
+                            .unwrap_or("none")
+                            == v
+                    }
+                    "volume" => e.mounts.iter().any(|m| m == v),
+                    _ => true,
+                })
         })
     }
 }
@@ -153,8 +177,9 @@ pub fn ps(settings: &Settings, args: &PsArgs) -> CliResult {
     let filters = Filters::parse(&args.filters)?;
     let store = open(settings)?;
     let mut list = store.list_containers()?;
-    list.sort_by(|a, b| b.created.cmp(&a.created));
-    let show_all = args.all || args.latest || args.last > 0 || filters.has("status") || filters.has("exited");
+    list.sort_by_key(|e| std::cmp::Reverse(e.created));
+    let show_all =
+        args.all || args.latest || args.last > 0 || filters.has("status") || filters.has("exited");
     let mut items = Vec::new();
     for e in list.iter().filter(|e| filters.matches(e)) {
         let running = matches!(
@@ -164,7 +189,11 @@ pub fn ps(settings: &Settings, args: &PsArgs) -> CliResult {
         if !show_all && !running {
             continue;
         }
-        let id = if args.no_trunc { e.id.clone() } else { e.id[..12].to_string() };
+        let id = if args.no_trunc {
+            e.id.clone()
+        } else {
+            e.id[..12].to_string()
+        };
         let labels = e
             .labels
             .iter()

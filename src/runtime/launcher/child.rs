@@ -114,6 +114,9 @@ fn run(sys: &dyn Syscall, p: &ChildPlan<'_>) -> Result<Infallible, ChildError> {
 
     let (uid, gid, groups) = match (p.spec, p.rootfs) {
         (Some(spec), Some(source)) => {
+            if has_new_network_namespace(spec) {
+                loopback_up().map_err(os(Stage::Namespaces, "bring up the loopback interface"))?;
+            }
             let root = rootfs::prepare(sys, spec, source, p.env)?;
             set_names(sys, spec)?;
             let user = resolve(p, &root)?;
@@ -199,6 +202,45 @@ fn setup_stdio(fds: &[Option<RawFd>; 3]) -> Result<(), Errno> {
 /// setsid, and with a pty: a new pty from the container's devpts whose
 /// master goes to the parent and whose slave becomes the controlling
 /// terminal, 0, 1, 2 (and /dev/console for a new container).
+fn has_new_network_namespace(spec: &Spec) -> bool {
+    spec.linux()
+        .as_ref()
+        .and_then(|l| l.namespaces().as_ref())
+        .is_some_and(|nss| {
+            nss.iter().any(|n| {
+                n.typ() == oci_spec::runtime::LinuxNamespaceType::Network && n.path().is_none()
+            })
+        })
+}
+
+/// A new network namespace starts with `lo` down; docker brings it up so
+/// 127.0.0.1 works even with `--network none`.
+fn loopback_up() -> Result<(), Errno> {
+    // SAFETY: a plain datagram socket and SIOC[GS]IFFLAGS ioctls on a
+    // zeroed ifreq naming "lo"; every pointer is to a local.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(Errno::last());
+        }
+        let mut req: libc::ifreq = std::mem::zeroed();
+        for (i, b) in b"lo".iter().enumerate() {
+            req.ifr_name[i] = *b as libc::c_char;
+        }
+        let mut r = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut req);
+        if r == 0 {
+            req.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+            r = libc::ioctl(fd, libc::SIOCSIFFLAGS, &req);
+        }
+        let err = Errno::last();
+        libc::close(fd);
+        if r != 0 {
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
 fn new_session(
     sys: &dyn Syscall,
     p: &ChildPlan<'_>,

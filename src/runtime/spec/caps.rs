@@ -75,6 +75,18 @@ fn kernel_caps(cap_last_cap: u32) -> &'static [&'static str] {
     &ALL_CAPS[..n]
 }
 
+/// The caller's bounding set from /proc/self/status (all bits if unreadable).
+fn caller_bounding_set() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("CapBnd:"))
+                .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        })
+        .unwrap_or(u64::MAX)
+}
+
 /// Upper-cases, adds `CAP_`, and checks each name against what the kernel
 /// supports, with moby's two error texts.
 fn normalize(names: &[String], cap_last_cap: u32) -> Result<Vec<String>> {
@@ -112,7 +124,17 @@ pub fn capability_names(
     privileged: bool,
     cap_last_cap: u32,
 ) -> Result<Vec<String>> {
-    let all = || kernel_caps(cap_last_cap).iter().map(|s| s.to_string());
+    // "All" means all the kernel knows that the caller itself holds: a
+    // launcher cannot grant what it lacks (capset fails), e.g. inside a
+    // sandbox without CAP_SYS_RESOURCE. podman narrows it the same way.
+    let held = caller_bounding_set();
+    let all = move || {
+        kernel_caps(cap_last_cap)
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| held & (1u64 << i) != 0)
+            .map(|(_, s)| s.to_string())
+    };
     if privileged {
         return Ok(all().collect());
     }
