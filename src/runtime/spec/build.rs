@@ -127,6 +127,7 @@ pub fn build_spec_with(
         &opts.cap_drop,
         opts.privileged,
         host.cap_last_cap,
+        host.held_caps,
     )?;
     let caps = to_capabilities(&cap_names)?;
     let capabilities = LinuxCapabilitiesBuilder::default()

@@ -76,7 +76,7 @@ fn kernel_caps(cap_last_cap: u32) -> &'static [&'static str] {
 }
 
 /// The caller's bounding set from /proc/self/status (all bits if unreadable).
-fn caller_bounding_set() -> u64 {
+pub fn caller_bounding_set() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -123,11 +123,11 @@ pub fn capability_names(
     drops: &[String],
     privileged: bool,
     cap_last_cap: u32,
+    held: u64,
 ) -> Result<Vec<String>> {
     // "All" means all the kernel knows that the caller itself holds: a
     // launcher cannot grant what it lacks (capset fails), e.g. inside a
     // sandbox without CAP_SYS_RESOURCE. podman narrows it the same way.
-    let held = caller_bounding_set();
     let all = move || {
         kernel_caps(cap_last_cap)
             .iter()
@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn defaults_are_dockers_fourteen() {
-        let caps = capability_names(&[], &[], false, 40).unwrap();
+        let caps = capability_names(&[], &[], false, 40, u64::MAX).unwrap();
         assert_eq!(caps, s(DEFAULT_CAPS));
         assert_eq!(caps.len(), 14);
         assert!(!caps.contains(&"CAP_SYS_ADMIN".to_string()));
@@ -195,6 +195,7 @@ mod tests {
             &s(&["net_raw", "Cap_Kill"]),
             false,
             40,
+            u64::MAX,
         )
         .unwrap();
         assert!(caps.contains(&"CAP_SYS_ADMIN".to_string()));
@@ -206,29 +207,34 @@ mod tests {
 
     #[test]
     fn adding_a_default_does_not_duplicate() {
-        let caps = capability_names(&s(&["chown"]), &[], false, 40).unwrap();
+        let caps = capability_names(&s(&["chown"]), &[], false, 40, u64::MAX).unwrap();
         assert_eq!(caps.len(), 14);
     }
 
     #[test]
     fn cap_add_all_and_cap_drop_all() {
-        let caps = capability_names(&s(&["ALL"]), &s(&["MKNOD"]), false, 40).unwrap();
+        let caps = capability_names(&s(&["ALL"]), &s(&["MKNOD"]), false, 40, u64::MAX).unwrap();
         assert_eq!(caps.len(), 40);
         assert!(!caps.contains(&"CAP_MKNOD".to_string()));
-        let caps = capability_names(&s(&["chown"]), &s(&["all"]), false, 40).unwrap();
+        let caps = capability_names(&s(&["chown"]), &s(&["all"]), false, 40, u64::MAX).unwrap();
         assert_eq!(caps, s(&["CAP_CHOWN"]));
-        let caps = capability_names(&[], &s(&["ALL"]), false, 40).unwrap();
+        let caps = capability_names(&[], &s(&["ALL"]), false, 40, u64::MAX).unwrap();
         assert!(caps.is_empty());
     }
 
     #[test]
     fn privileged_gets_every_kernel_cap() {
-        assert_eq!(capability_names(&[], &[], true, 40).unwrap().len(), 41);
-        let older = capability_names(&[], &[], true, 37).unwrap();
+        assert_eq!(
+            capability_names(&[], &[], true, 40, u64::MAX)
+                .unwrap()
+                .len(),
+            41
+        );
+        let older = capability_names(&[], &[], true, 37, u64::MAX).unwrap();
         assert_eq!(older.len(), 38);
         assert_eq!(older.last().map(String::as_str), Some("CAP_AUDIT_READ"));
         assert_eq!(
-            to_capabilities(&capability_names(&[], &[], true, 40).unwrap())
+            to_capabilities(&capability_names(&[], &[], true, 40, u64::MAX).unwrap())
                 .unwrap()
                 .len(),
             41
@@ -237,12 +243,23 @@ mod tests {
 
     #[test]
     fn unknown_and_unsupported_names_error() {
-        let e = capability_names(&s(&["FOO"]), &[], false, 40).unwrap_err();
+        let e = capability_names(&s(&["FOO"]), &[], false, 40, u64::MAX).unwrap_err();
         assert_eq!(e.to_string(), "unknown capability: \"CAP_FOO\"");
-        let e = capability_names(&s(&["BPF"]), &[], false, 37).unwrap_err();
+        let e = capability_names(&s(&["BPF"]), &[], false, 37, u64::MAX).unwrap_err();
         assert_eq!(
             e.to_string(),
             "capability not supported by your kernel or not available in the current environment: \"CAP_BPF\""
         );
+    }
+
+    #[test]
+    fn privileged_never_grants_a_cap_the_caller_lacks() {
+        // A sandbox without CAP_SYS_RESOURCE (bit 24), as some CI machines are.
+        let held = u64::MAX & !(1 << 24);
+        let caps = capability_names(&[], &[], true, 40, held).unwrap();
+        assert_eq!(caps.len(), 40);
+        assert!(!caps.iter().any(|c| c == "CAP_SYS_RESOURCE"));
+        let all = capability_names(&s(&["ALL"]), &[], false, 40, held).unwrap();
+        assert!(!all.iter().any(|c| c == "CAP_SYS_RESOURCE"));
     }
 }

@@ -12,6 +12,8 @@ use oci_spec::runtime::LinuxDevice;
 pub struct HostFacts {
     /// /proc/sys/kernel/cap_last_cap: the highest capability number the kernel knows.
     pub cap_last_cap: u32,
+    /// The caller's own bounding set: `--privileged` and `ALL` cannot grant more.
+    pub held_caps: u64,
     /// /sys/fs/cgroup is cgroup2 (then the container gets a private cgroup namespace).
     pub cgroup_v2: bool,
     /// CPUs available, for docker's `--cpus`/`--cpuset-cpus` range checks.
@@ -48,6 +50,7 @@ impl HostFacts {
         let cap_last_cap = read("/proc/sys/kernel/cap_last_cap")
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(40);
+        let held_caps = super::caps::caller_bounding_set();
         let cgroup_v2 = nix::sys::statfs::statfs("/sys/fs/cgroup")
             .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC);
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -65,6 +68,7 @@ impl HostFacts {
             .collect();
         HostFacts {
             cap_last_cap,
+            held_caps,
             cgroup_v2,
             cpus,
             hostname,

@@ -275,7 +275,8 @@ pub fn resolve_joined_namespaces(
 /// (`exec --privileged`, as docker gives it).
 pub fn privileged_capabilities() -> oci_spec::runtime::LinuxCapabilities {
     let host = HostFacts::detect(true);
-    let names = caps::capability_names(&[], &[], true, host.cap_last_cap).unwrap_or_default();
+    let names = caps::capability_names(&[], &[], true, host.cap_last_cap, host.held_caps)
+        .unwrap_or_default();
     let set = caps::to_capabilities(&names).unwrap_or_default();
     let mut c = oci_spec::runtime::LinuxCapabilities::default();
     c.set_bounding(Some(set.clone()));

@@ -10,6 +10,7 @@ use super::*;
 pub(super) fn host() -> HostFacts {
     HostFacts {
         cap_last_cap: 40,
+        held_caps: u64::MAX,
         cgroup_v2: false,
         cpus: 2,
         hostname: "hosty".into(),
