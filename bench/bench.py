@@ -126,21 +126,20 @@ def timed(cmd, env=None):
 
 
 def ensure_podman():
-    if shutil.which("podman"):
-        return True
-    if os.geteuid() != 0:
-        return False
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    r = subprocess.run(["apt-get", "install", "-y", "-qq", "podman"], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if r.returncode != 0:
-        return False
+    if not (shutil.which("podman") and shutil.which("runc")):
+        if os.geteuid() != 0:
+            return bool(shutil.which("podman"))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        r = subprocess.run(["apt-get", "install", "-y", "-qq", "podman", "runc"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if r.returncode != 0:
+            return False
     # This machine: runc + cgroupfs, and ulimits at or below the hard limit.
     os.makedirs("/etc/containers", exist_ok=True)
     conf = "/etc/containers/containers.conf"
     if not os.path.exists(conf):
         with open(conf, "w") as f:
-            f.write('[containers]\ndefault_ulimits = ["nofile=1024:1024"]\n'
+            f.write('[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n'
                     '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n')
     return True
 
@@ -156,64 +155,162 @@ def report(name, berth_s, podman_s, target=None):
     print(line, flush=True)
 
 
+def bench_pull(args, tmp, addr, podman):
+    berth = [args.berth, "--root", f"{tmp}/seed", "--runroot", f"{tmp}/seed-run"]
+    # A multi-layer image: busybox plus four layers of incompressible data (about 24 MB).
+    with open("/bin/busybox", "rb") as f:
+        bb = f.read()
+    layers = [layer_tar({"bin/busybox": bb})]
+    for i in range(4):
+        layers.append(layer_tar({f"data/blob{i}": os.urandom(6 * 1024 * 1024)}))
+    ref = f"{addr}/bench/multi:latest"
+    subprocess.run(berth + ["load"], input=oci_archive(layers, ref), check=True,
+                   stdout=subprocess.DEVNULL)
+    sh(*berth, "push", "-q", ref, stdout=subprocess.DEVNULL)
+    b_times, p_times = [], []
+    for i in range(args.runs):
+        root = f"{tmp}/b{i}"
+        b_times.append(timed([args.berth, "--root", root, "--runroot", root + "-run", "pull", "-q", ref]))
+        shutil.rmtree(root, ignore_errors=True)
+        if podman:
+            proot = f"{tmp}/p{i}"
+            p_times.append(timed(["podman", "--root", proot, "--runroot", proot + "-run",
+                                  "pull", "-q", "--tls-verify=false", ref]))
+            subprocess.run(["podman", "--root", proot, "--runroot", proot + "-run", "system", "reset", "-f"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            shutil.rmtree(proot, ignore_errors=True)
+    report("pull (5-layer, ~24 MB, cold)", b_times, p_times, "berth >= 2x faster")
+
+
+def bench_images(args, tmp, podman):
+    root = f"{tmp}/many"
+    many = [args.berth, "--root", root, "--runroot", root + "-run"]
+    proot = f"{tmp}/pmany"
+    pman = ["podman", "--root", proot, "--runroot", proot + "-run"]
+    for i in range(200):
+        tar = layer_tar({f"id{i}": str(i).encode()})
+        subprocess.run(many + ["import", "-", f"bench/img{i}:latest"], input=tar, check=True,
+                       stdout=subprocess.DEVNULL)
+        if podman:
+            subprocess.run(pman + ["import", "-", f"bench/img{i}:latest"], input=tar, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    b_times = [timed(many + ["images"]) for _ in range(args.runs * 4)]
+    p_times = [timed(pman + ["images"]) for _ in range(args.runs * 4)] if podman else []
+    report("images (200 images)", b_times, p_times, "berth < 20 ms")
+    if podman:
+        subprocess.run(pman + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def busybox_rootfs_tar():
+    """A busybox root filesystem as a tar (applets as symlinks)."""
+    names = subprocess.run(["/bin/busybox", "--list"], capture_output=True, text=True).stdout.split()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        for d in ["bin", "etc", "tmp", "proc", "sys", "dev", "root"]:
+            info = tarfile.TarInfo(d)
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o1777 if d == "tmp" else 0o755
+            t.addfile(info)
+        t.add("/bin/busybox", arcname="bin/busybox")
+        for n in names:
+            if n != "busybox":
+                info = tarfile.TarInfo(f"bin/{n}")
+                info.type = tarfile.SYMTYPE
+                info.linkname = "busybox"
+                t.addfile(info)
+        pw = b"root:x:0:0:root:/root:/bin/sh\n"
+        info = tarfile.TarInfo("etc/passwd")
+        info.size = len(pw)
+        t.addfile(info, io.BytesIO(pw))
+    return buf.getvalue()
+
+
+def bench_run(args, tmp, podman):
+    tar = busybox_rootfs_tar()
+    root = f"{tmp}/run"
+    b = [args.berth, "--root", root, "--runroot", root + "-run"]
+    subprocess.run(b + ["import", "-", "bench/bb:latest"], input=tar, check=True, stdout=subprocess.DEVNULL)
+    proot = f"{tmp}/prun"
+    p = ["podman", "--root", proot, "--runroot", proot + "-run"]
+    if podman:
+        subprocess.run(p + ["import", "-", "bench/bb:latest"], input=tar, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    n = args.runs * 4
+    timed(b + ["run", "--rm", "--network", "none", "bench/bb", "true"])
+    b_times = [timed(b + ["run", "--rm", "--network", "none", "bench/bb", "true"]) for _ in range(n)]
+    p_times = []
+    if podman:
+        timed(p + ["run", "--rm", "--network", "none", "bench/bb", "true"])
+        p_times = [timed(p + ["run", "--rm", "--network", "none", "bench/bb", "true"]) for _ in range(n)]
+    report("run --rm --network none true", b_times, p_times, "berth >= 10x faster")
+
+    # ps -a with 500 containers (created, not started: ps reads records only).
+    for i in range(500):
+        subprocess.run(b + ["create", "--network", "none", "bench/bb", "true"], check=True,
+                       stdout=subprocess.DEVNULL)
+    pb = [timed(b + ["ps", "-a"]) for _ in range(args.runs * 4)]
+    pp = []
+    if podman:
+        for i in range(500):
+            subprocess.run(p + ["create", "--network", "none", "bench/bb", "true"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pp = [timed(p + ["ps", "-a"]) for _ in range(args.runs * 4)]
+    report("ps -a (500 containers)", pb, pp, "berth < 30 ms")
+
+    # Monitor RSS: the per-container supervisor of a detached container.
+    out = subprocess.run(b + ["run", "-d", "--network", "none", "bench/bb", "sleep", "60"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    pid = subprocess.run(b + ["inspect", "-f", "{{.State.Pid}}", out], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    with open(f"/proc/{pid}/status") as f:
+        ppid = [l.split()[1] for l in f if l.startswith("PPid:")][0]
+    with open(f"/proc/{ppid}/status") as f:
+        rss_kb = int([l.split()[1] for l in f if l.startswith("VmRSS:")][0])
+    conmon = ""
+    if podman:
+        cid = subprocess.run(p + ["run", "-d", "--network", "none", "bench/bb", "sleep", "60"],
+                             capture_output=True, text=True).stdout.strip()
+        cpid = subprocess.run(p + ["inspect", "-f", "{{.State.ConmonPid}}", cid], capture_output=True,
+                              text=True).stdout.strip()
+        try:
+            with open(f"/proc/{cpid}/status") as f:
+                ckb = int([l.split()[1] for l in f if l.startswith("VmRSS:")][0])
+            conmon = f"   conmon {ckb / 1024:6.2f} MiB"
+        except (OSError, IndexError, ValueError):
+            pass
+        subprocess.run(p + ["rm", "-f", cid], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(f"{'monitor RSS (detached container)':<34} berth {rss_kb / 1024:6.2f} MiB{conmon}   (target: < 2 MiB)",
+          flush=True)
+    subprocess.run(b + ["rm", "-f", out], stdout=subprocess.DEVNULL)
+    if podman:
+        subprocess.run(p + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--berth", default=os.path.join(REPO, "target/release/berth"))
     ap.add_argument("--no-podman", action="store_true")
+    ap.add_argument("--only", default="pull,images,run",
+                    help="comma-separated sections: pull, images, run")
     args = ap.parse_args()
     if not os.path.exists(args.berth):
         sh("cargo", "build", "--release", "--quiet", cwd=REPO)
     podman = not args.no_podman and ensure_podman()
+    only = set(args.only.split(","))
     tmp = tempfile.mkdtemp(prefix="berth-bench-")
     reg, addr = start_registry(tmp)
     try:
-        berth = [args.berth, "--root", f"{tmp}/seed", "--runroot", f"{tmp}/seed-run"]
-        # A multi-layer image: busybox plus four layers of incompressible data (about 24 MB).
-        with open("/bin/busybox", "rb") as f:
-            bb = f.read()
-        layers = [layer_tar({"bin/busybox": bb})]
-        for i in range(4):
-            layers.append(layer_tar({f"data/blob{i}": os.urandom(6 * 1024 * 1024)}))
-        ref = f"{addr}/bench/multi:latest"
-        subprocess.run(berth + ["load"], input=oci_archive(layers, ref), check=True,
-                       stdout=subprocess.DEVNULL)
-        sh(*berth, "push", "-q", ref, stdout=subprocess.DEVNULL)
-
-        b_times, p_times = [], []
-        for i in range(args.runs):
-            root = f"{tmp}/b{i}"
-            b_times.append(timed([args.berth, "--root", root, "--runroot", root + "-run", "pull", "-q", ref]))
-            shutil.rmtree(root, ignore_errors=True)
-            if podman:
-                proot = f"{tmp}/p{i}"
-                p_times.append(timed(["podman", "--root", proot, "--runroot", proot + "-run",
-                                      "pull", "-q", "--tls-verify=false", ref]))
-                subprocess.run(["podman", "--root", proot, "--runroot", proot + "-run", "system", "reset", "-f"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                shutil.rmtree(proot, ignore_errors=True)
-        report("pull (5-layer, ~24 MB, cold)", b_times, p_times, "berth >= 2x faster")
-
-        # `images` with 200 images: 200 distinct one-layer images.
-        root = f"{tmp}/many"
-        many = [args.berth, "--root", root, "--runroot", root + "-run"]
-        proot = f"{tmp}/pmany"
-        pman = ["podman", "--root", proot, "--runroot", proot + "-run"]
-        for i in range(200):
-            tar = layer_tar({f"id{i}": str(i).encode()})
-            subprocess.run(many + ["import", "-", f"bench/img{i}:latest"], input=tar, check=True,
-                           stdout=subprocess.DEVNULL)
-            if podman:
-                subprocess.run(pman + ["import", "-", f"bench/img{i}:latest"], input=tar, check=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        b_times = [timed(many + ["images"]) for _ in range(args.runs * 4)]
-        p_times = [timed(pman + ["images"]) for _ in range(args.runs * 4)] if podman else []
-        report("images (200 images)", b_times, p_times, "berth < 20 ms")
-        if podman:
-            subprocess.run(pman + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if "pull" in only:
+            bench_pull(args, tmp, addr, podman)
+        if "images" in only:
+            bench_images(args, tmp, podman)
+        if "run" in only:
+            bench_run(args, tmp, podman)
     finally:
         reg.kill()
         reg.wait()
+        subprocess.run(["umount", "-R", "-l", tmp], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -41,4 +41,7 @@ b() { "$berth" --root "$root" --runroot "$work/run" "$@"; }
 b import -c 'CMD ["sh"]' "$work/busybox.tar" quickstart/busybox:latest
 b images
 b inspect -f '{{.Id}} {{json .Config.Cmd}}' quickstart/busybox:latest
+
+echo "==> running a container"
+b run --rm --network none quickstart/busybox:latest sh -c 'echo "hello from berth: $(uname -s) pid $$, $(hostname)"'
 echo "quickstart done"
