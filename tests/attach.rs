@@ -131,10 +131,7 @@ impl Term {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!(
-                    "berth did not exit; transcript:\n{}",
-                    self.transcript()
-                );
+                panic!("berth did not exit; transcript:\n{}", self.transcript());
             }
             self.read_some(Instant::now() + Duration::from_millis(50));
         }
@@ -170,7 +167,11 @@ fn run_it_detaches_with_ctrl_p_ctrl_q_and_attach_comes_back() {
     t.send(b"\x10\x11");
     let status = t.wait();
     assert_eq!(status.code(), Some(0), "{}", t.transcript());
-    assert!(t.transcript().contains("read escape sequence"), "{}", t.transcript());
+    assert!(
+        t.transcript().contains("read escape sequence"),
+        "{}",
+        t.transcript()
+    );
     b.cmd(&["ps", "--format", "{{.Names}} {{.Status}}"])
         .success()
         .stdout_contains("box Up");
@@ -209,7 +210,16 @@ fn detach_keys_can_be_changed_and_bad_ones_are_refused() {
     let (b, img) = with_busybox();
     let mut t = Term::spawn(
         &b,
-        &["run", "-it", "--detach-keys", "ctrl-x,x", "--name", "dk", &img, "sh"],
+        &[
+            "run",
+            "-it",
+            "--detach-keys",
+            "ctrl-x,x",
+            "--name",
+            "dk",
+            &img,
+            "sh",
+        ],
         24,
         80,
     );
@@ -236,7 +246,8 @@ fn detach_keys_can_be_changed_and_bad_ones_are_refused() {
 #[test]
 fn start_a_i_attaches_a_created_terminal_container() {
     let (b, img) = with_busybox();
-    b.cmd(&["create", "-it", "--name", "st", &img, "sh"]).success();
+    b.cmd(&["create", "-it", "--name", "st", &img, "sh"])
+        .success();
     let mut t = Term::spawn(&b, &["start", "-a", "-i", "st"], 24, 80);
     t.expect(PROMPT);
     t.send(b"exit 5\r");
