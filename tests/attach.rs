@@ -301,3 +301,33 @@ fn attach_streams_output_and_the_exit_code_of_a_non_tty_container() {
         .stderr_contains("start it first");
     b.cmd(&["rm", "ticker"]).success();
 }
+
+#[test]
+fn a_foreground_container_cannot_be_attached_and_says_why() {
+    let (b, img) = with_busybox();
+    let mut fg = b
+        .command(&["run", "--name", "fg", &img, "sleep", "30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn a foreground run");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !b
+        .cmd(&["ps", "--format", "{{.Names}}"])
+        .stdout
+        .contains("fg")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the foreground container never ran"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    b.cmd(&["attach", "fg"])
+        .code(1)
+        .stderr_contains("only containers started detached");
+    let _ = fg.kill();
+    let _ = fg.wait();
+    b.cmd(&["rm", "-f", "fg"]).success();
+}
