@@ -81,5 +81,6 @@ pub fn run(cli: Cli) -> CliResult {
         }
         Command::Login(a) => registry::login(&settings()?, a),
         Command::Logout(a) => registry::logout(a),
+        Command::Attach(a) => container::attach(&settings()?, a),
     }
 }

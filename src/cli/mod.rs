@@ -142,6 +142,8 @@ pub enum Command {
     /// Manage berth
     #[command(subcommand)]
     System(system::SystemCommand),
+    /// Attach local standard input, output, and error streams to a running container
+    Attach(container::AttachArgs),
 }
 
 #[cfg(test)]

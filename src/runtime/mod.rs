@@ -7,8 +7,10 @@
 //! - `cgroups`: v1 and v2 resource limits, stats, freezer;
 //! - `launcher`: clone with namespaces, rootfs, pivot_root, caps, exec; `exec` joins;
 //! - `engine`: create/start/stop/remove flows over the store; `relay` the
-//!   parent's poll loop; `monitor` the detached supervisor; `logs` the log files.
+//!   parent's poll loop; `monitor` the detached supervisor; `logs` the log files;
+//! - `attach`: the monitor's attach socket and the client of `run -it`/`attach`.
 
+pub mod attach;
 pub mod cgroups;
 pub mod config;
 pub mod control;

@@ -2,7 +2,9 @@
 //! `berth container-monitor <id>` (setsid, child subreaper), which launches
 //! the container, writes its log, records its exit, runs health checks and
 //! applies the restart policy. It holds no store lock and no async runtime
-//! while it waits; it exits when the container is done for good.
+//! while it waits; it exits when the container is done for good. It also
+//! serves the container's attach socket (see `attach`), so `run -it` can
+//! detach and `attach` can come back.
 
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -14,6 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use serde_json::json;
 
+use super::attach::{self, AttachServer};
 use super::config::{ContainerConfig, HealthConfig, LogDriver};
 use super::engine::{self, mark_exited, mark_failed, mark_running};
 use super::error::{Result, RuntimeError};
@@ -27,9 +30,27 @@ use crate::store::{Store, StorePaths};
 /// user, so the restart policy must not bring the container back.
 pub const STOPPED_MARK: &str = "stopped-by-user";
 
+/// How long a monitor holding output waits, after the container exited,
+/// for the client it holds it for (`run -it` connects within milliseconds).
+const FIRST_CLIENT_WAIT: Duration = Duration::from_secs(10);
+
+/// How the monitor runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MonitorOptions {
+    /// Keep the container's output (and its exit code) for the first
+    /// attach client: `run -it` and `start -ai` attach right after start
+    /// and must not miss the first prompt or a quick exit.
+    pub hold_output: bool,
+}
+
 /// Starts the monitor for a created container and returns once the
 /// container runs (or with the launch error and its exit code).
 pub fn start_detached(paths: &StorePaths, id: &str) -> Result<()> {
+    start_detached_with(paths, id, MonitorOptions::default())
+}
+
+/// As [`start_detached`], with options.
+pub fn start_detached_with(paths: &StorePaths, id: &str, opts: MonitorOptions) -> Result<()> {
     let (ready_r, ready_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
         .map_err(|e| RuntimeError::io("create pipe", e.into()))?;
     let exe = std::env::current_exe().map_err(|e| RuntimeError::io("find the berth binary", e))?;
@@ -46,6 +67,9 @@ pub fn start_detached(paths: &StorePaths, id: &str) -> Result<()> {
         .stdin(ProcStdio::null())
         .stdout(ProcStdio::null())
         .stderr(ProcStdio::null());
+    if opts.hold_output {
+        cmd.arg("--hold-output");
+    }
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
@@ -87,7 +111,7 @@ pub fn start_detached(paths: &StorePaths, id: &str) -> Result<()> {
 }
 
 /// The monitor process's main; returns the process exit code.
-pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
+pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: MonitorOptions) -> i32 {
     // SAFETY: the fd was passed to us by our parent for exactly this use.
     let mut ready = ready_fd.map(|fd| std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }));
     let _ = nix::sys::prctl::set_child_subreaper(true);
@@ -100,6 +124,18 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
     };
     let dir = store.container_dir(id);
     let _ = std::fs::remove_file(dir.join(STOPPED_MARK));
+    // Bound before the launch, so a client may connect as soon as we report
+    // ready. Without it the container still runs, just not attachable —
+    // unless the caller is about to attach.
+    let mut server =
+        match AttachServer::bind(&attach::socket_path(store.paths(), id), opts.hold_output) {
+            Ok(s) => Some(s),
+            Err(e) if opts.hold_output => {
+                report(&mut ready, 125, &e.to_string());
+                return 125;
+            }
+            Err(_) => None,
+        };
     let mut delay = Duration::from_millis(100);
     loop {
         let entry = match store.find_container(id) {
@@ -116,10 +152,14 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
                 return 125;
             }
         };
+        // With -i the monitor holds the stdin pipe open for attach clients,
+        // as docker keeps a detached container's stdin open.
         let stdio = if config.tty {
             Stdio::Pty
         } else {
-            Stdio::Pipes { stdin: false }
+            Stdio::Pipes {
+                stdin: config.interactive,
+            }
         };
         let started = match engine::launch_container(store, &entry, stdio, Vec::new()) {
             Ok(s) => s,
@@ -159,7 +199,7 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
             tick_every: tick,
         };
         let began = Instant::now();
-        let exit = relay.run(&mask, || {
+        let exit = relay.run_serving(&mask, server.as_mut(), || {
             if let Some(h) = health.as_mut() {
                 h.maybe_check(store, id, pid.as_raw(), began);
             }
@@ -171,9 +211,17 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
                 signal: None,
             },
         };
+        let finish = |server: &mut Option<AttachServer>| {
+            if let Some(s) = server.as_mut() {
+                s.finish(exit.code, FIRST_CLIENT_WAIT);
+            }
+        };
         let entry = match mark_exited(store, id, exit, &started.cgroup) {
             Ok(e) => e,
-            Err(_) => return 0,
+            Err(_) => {
+                finish(&mut server);
+                return 0;
+            }
         };
         let stopped = dir.join(STOPPED_MARK).exists();
         if config
@@ -185,6 +233,8 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
                 e.state.restart_count += 1;
                 Ok(())
             });
+            // docker's attach ends when the container stops, restart or not.
+            finish(&mut server);
             // docker's back-off: doubling from 100 ms, reset after 10 s of running.
             if began.elapsed() > Duration::from_secs(10) {
                 delay = Duration::from_millis(100);
@@ -203,6 +253,8 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>) -> i32 {
         if config.auto_remove {
             let _ = engine::remove(store, &entry, true);
         }
+        // Last: `run -it --rm` returns only when the container is gone.
+        finish(&mut server);
         break;
     }
     0

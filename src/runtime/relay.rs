@@ -1,7 +1,7 @@
 //! The parent's side of a running container: copy its output to the
 //! terminal and/or the log, feed it stdin, forward signals, and reap it.
 //! One poll loop in one thread; used by foreground `run`/`start -a` and by
-//! the detached monitor.
+//! the detached monitor, which also serves attach clients through it.
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
@@ -15,6 +15,7 @@ use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{read, write, Pid};
 
+use super::attach::{AttachServer, Request};
 use super::logs::{LogWriter, Stream};
 
 /// Signals berth forwards to the container (docker's sig-proxy set, minus
@@ -107,7 +108,18 @@ fn write_all(fd: i32, mut data: &[u8]) {
 
 impl Relay<'_> {
     /// Runs until the container exits; `on_tick` runs every `tick_every`.
-    pub fn run(mut self, mask: &SigSet, mut on_tick: impl FnMut()) -> io::Result<Exit> {
+    pub fn run(self, mask: &SigSet, on_tick: impl FnMut()) -> io::Result<Exit> {
+        self.run_serving(mask, None, on_tick)
+    }
+
+    /// As [`run`](Self::run), also serving `attach`'s clients: they get
+    /// the output, and their input, resizes and signals reach the container.
+    pub fn run_serving(
+        mut self,
+        mask: &SigSet,
+        mut attach: Option<&mut AttachServer>,
+        mut on_tick: impl FnMut(),
+    ) -> io::Result<Exit> {
         let sfd = SignalFd::with_flags(mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
             .map_err(io::Error::from)?;
         for fd in [&self.stdout, &self.stderr, &self.pty]
@@ -163,6 +175,14 @@ impl Relay<'_> {
                     kinds.push(4);
                 }
             }
+            let mut attach_fds: Vec<i32> = Vec::new();
+            if let (Some(server), None) = (attach.as_deref(), exited) {
+                for (fd, events) in server.poll_set() {
+                    attach_fds.push(fd.as_raw_fd());
+                    fds.push(PollFd::new(fd, events));
+                    kinds.push(5);
+                }
+            }
             let timeout = match (drain_deadline, next_tick) {
                 (Some(d), _) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
                     .unwrap_or(PollTimeout::MAX),
@@ -186,6 +206,13 @@ impl Relay<'_> {
                         r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR),
                     )
                 })
+                .collect();
+            // The attach fds come last, in `poll_set` order.
+            let attach_ready: Vec<(i32, PollFlags)> = fds[fds.len() - attach_fds.len()..]
+                .iter()
+                .zip(attach_fds)
+                .map(|(p, fd)| (fd, p.revents().unwrap_or(PollFlags::empty())))
+                .filter(|(_, r)| !r.is_empty())
                 .collect();
             drop(fds);
             if let Some(t) = next_tick {
@@ -222,11 +249,16 @@ impl Relay<'_> {
                             }
                         }
                     }
-                    1 => out_open = self.pump(1, Stream::Stdout, &mut buf),
-                    2 => err_open = self.pump(2, Stream::Stderr, &mut buf),
-                    3 => pty_open = self.pump(3, Stream::Stdout, &mut buf),
+                    1 => out_open = self.pump(1, Stream::Stdout, &mut buf, attach.as_deref_mut()),
+                    2 => err_open = self.pump(2, Stream::Stderr, &mut buf, attach.as_deref_mut()),
+                    3 => pty_open = self.pump(3, Stream::Stdout, &mut buf, attach.as_deref_mut()),
                     4 => input_open = self.feed_input(&mut buf),
                     _ => {}
+                }
+            }
+            if let (Some(server), false) = (attach.as_deref_mut(), attach_ready.is_empty()) {
+                for request in server.service(&attach_ready) {
+                    self.apply(request);
                 }
             }
             // SIGCHLD may have been consumed before a pipe closed; check cheaply.
@@ -263,7 +295,13 @@ impl Relay<'_> {
     }
 
     /// Returns whether the source is still open.
-    fn pump(&mut self, which: u8, stream: Stream, buf: &mut [u8]) -> bool {
+    fn pump(
+        &mut self,
+        which: u8,
+        stream: Stream,
+        buf: &mut [u8],
+        mut attach: Option<&mut AttachServer>,
+    ) -> bool {
         let fd = match which {
             1 => self.stdout.as_ref(),
             2 => self.stderr.as_ref(),
@@ -281,6 +319,9 @@ impl Relay<'_> {
                     }
                     if let Some(log) = self.log.as_mut() {
                         let _ = log.write(stream, data);
+                    }
+                    if let Some(server) = attach.as_deref_mut() {
+                        server.broadcast(stream, data);
                     }
                 }
                 Err(Errno::EINTR) => continue,
@@ -314,6 +355,42 @@ impl Relay<'_> {
             }
             Err(Errno::EINTR) | Err(Errno::EAGAIN) => true,
             Err(_) => false,
+        }
+    }
+
+    /// Carries out what an attached client asked for.
+    fn apply(&mut self, request: Request) {
+        match request {
+            Request::Input(data) => {
+                if let Some(fd) = self.pty.as_ref().or(self.stdin_pipe.as_ref()) {
+                    write_all(fd.as_raw_fd(), &data);
+                }
+            }
+            Request::Resize { rows, cols } => {
+                if let Some(pty) = &self.pty {
+                    let ws = libc::winsize {
+                        ws_row: rows,
+                        ws_col: cols,
+                        ws_xpixel: 0,
+                        ws_ypixel: 0,
+                    };
+                    // SAFETY: TIOCSWINSZ reads a winsize struct we own; the
+                    // kernel sends SIGWINCH to the pty's foreground group.
+                    unsafe { libc::ioctl(pty.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+                }
+            }
+            Request::CloseStdin => match &self.pty {
+                // A terminal cannot be closed from our side; type
+                // end-of-file (Ctrl-D) as a user would, so piped input to
+                // `run -it` ends the shell.
+                Some(pty) => write_all(pty.as_raw_fd(), &[0x04]),
+                None => self.stdin_pipe = None,
+            },
+            Request::Signal(n) => {
+                if let Ok(sig) = Signal::try_from(n) {
+                    let _ = kill(self.child, sig);
+                }
+            }
         }
     }
 

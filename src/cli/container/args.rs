@@ -452,4 +452,22 @@ pub struct MonitorArgs {
     pub id: String,
     #[arg(long = "ready-fd")]
     pub ready_fd: Option<i32>,
+    /// Keep output for the first attach client (`run -it`, `start -ai`)
+    #[arg(long = "hold-output")]
+    pub hold_output: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// Override the key sequence for detaching a container
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
+    /// Do not attach STDIN
+    #[arg(long)]
+    pub no_stdin: bool,
+    /// Proxy all received signals to the process
+    #[arg(long = "sig-proxy", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub sig_proxy: bool,
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
 }

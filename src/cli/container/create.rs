@@ -296,7 +296,20 @@ fn listen_fds() -> Vec<i32> {
 }
 
 pub fn run(settings: &Settings, args: &RunArgs) -> CliResult {
+    let keys = super::attach::detach_keys(args.detach_keys.as_deref(), 125)?;
     let (store, entry) = create_entry(settings, &args.create, &args.image_and_command)?;
+    // An interactive terminal runs under a monitor, so Ctrl-P Ctrl-Q can
+    // leave it running; everything else keeps berth as the direct parent.
+    if args.create.tty && args.create.interactive && !args.detach {
+        return super::attach::start_and_attach(
+            settings,
+            &store,
+            &entry,
+            keys,
+            125,
+            args.create.rm,
+        );
+    }
     if args.detach {
         if let Err(e) = monitor::start_detached(&settings.store, &entry.id) {
             if args.create.rm {

@@ -92,6 +92,10 @@ pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
                 args.containers[0]
             )));
         }
+        if args.interactive && engine::load_config(&store, &entry.id).map_err(rt)?.tty {
+            let keys = super::attach::detach_keys(args.detach_keys.as_deref(), 1)?;
+            return super::attach::start_and_attach(settings, &store, &entry, keys, 1, false);
+        }
         let opts = AttachOptions {
             interactive: args.interactive,
             sig_proxy: true,

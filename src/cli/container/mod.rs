@@ -2,6 +2,7 @@
 //! logs, exec, wait, inspect, top, rename, pause, unpause, stats, prune.
 
 pub mod args;
+mod attach;
 mod create;
 mod inspect;
 mod lifecycle;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 pub use args::*;
+pub use attach::attach;
 pub use create::{create, run};
 pub use inspect::{container_json, inspect_container};
 pub use lifecycle::*;
@@ -63,6 +65,8 @@ pub enum ContainerCommand {
     Stats(StatsArgs),
     /// Remove all stopped containers
     Prune(ContainerPruneArgs),
+    /// Attach local standard input, output, and error streams to a running container
+    Attach(AttachArgs),
 }
 
 pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
@@ -85,12 +89,16 @@ pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
         ContainerCommand::Unpause(a) => unpause(settings, a),
         ContainerCommand::Stats(a) => stats(settings, a),
         ContainerCommand::Prune(a) => prune(settings, a),
+        ContainerCommand::Attach(a) => attach(settings, a),
     }
 }
 
 /// Hidden: the detached monitor's entry point.
 pub fn monitor(settings: &Settings, args: &MonitorArgs) -> CliResult {
     let store = crate::store::Store::open(&settings.store)?;
-    let code = crate::runtime::monitor::monitor_main(&store, &args.id, args.ready_fd);
+    let opts = crate::runtime::monitor::MonitorOptions {
+        hold_output: args.hold_output,
+    };
+    let code = crate::runtime::monitor::monitor_main(&store, &args.id, args.ready_fd, opts);
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
 }
