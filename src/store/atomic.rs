@@ -7,6 +7,19 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    write_replacing(path, data, true)
+}
+
+/// Like `write_atomic` but without the fsyncs: still all-or-nothing if the
+/// process dies (rename is atomic), but a power cut may lose the latest
+/// version. For container state, which changes on every start and exit and
+/// which `berth` re-derives from live processes anyway; an fsync there costs
+/// more than the whole container start.
+pub fn write_atomic_unsynced(path: &Path, data: &[u8]) -> io::Result<()> {
+    write_replacing(path, data, false)
+}
+
+fn write_replacing(path: &Path, data: &[u8], durable: bool) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -21,9 +34,14 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
             .mode(0o644)
             .open(&tmp)?;
         f.write_all(data)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
         fs::rename(&tmp, path)?;
-        sync_dir(dir)
+        if durable {
+            sync_dir(dir)?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

@@ -8,7 +8,7 @@
 //! holds the images lock) deletes them.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -63,12 +63,8 @@ impl StoreLock {
     }
 
     pub fn write(&self) -> io::Result<WriteGuard> {
-        let mut file = self.open()?;
+        let file = self.open()?;
         self.acquire(&file, true)?;
-        // Record the holder so a waiter can say whom it waits for.
-        let _ = file.set_len(0);
-        let _ = file.seek(SeekFrom::Start(0));
-        let _ = writeln!(file, "{}", std::process::id());
         Ok(WriteGuard { _file: file })
     }
 
@@ -108,10 +104,25 @@ impl StoreLock {
     }
 }
 
+/// Who holds the lock, from /proc/locks (so holders need not write their
+/// pid anywhere, which would cost a metadata write per lock).
 fn holder_pid(path: &Path) -> Option<u32> {
-    let mut s = String::new();
-    File::open(path).ok()?.read_to_string(&mut s).ok()?;
-    s.trim().parse().ok()
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    let want_ino = meta.ino();
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    for line in locks.lines() {
+        // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() < 6 || f[1] != "FLOCK" {
+            continue;
+        }
+        let ino = f[5].rsplit(':').next().and_then(|i| i.parse::<u64>().ok());
+        if ino == Some(want_ino) {
+            return f[4].parse().ok();
+        }
+    }
+    None
 }
 
 /// Tries to take an exclusive lock without waiting: `Ok(None)` when another

@@ -91,6 +91,12 @@ pub fn save<T: Serialize>(path: &Path, value: &T, _held: &WriteGuard) -> Result<
     write_atomic(path, &bytes).ctx("write", path)
 }
 
+/// `save` without fsync (see `atomic::write_atomic_unsynced`).
+pub fn save_unsynced<T: Serialize>(path: &Path, value: &T, _held: &WriteGuard) -> Result<()> {
+    let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    super::atomic::write_atomic_unsynced(path, &bytes).ctx("write", path)
+}
+
 impl ImagesFile {
     /// Gives `name` to `id` alone: docker moves a tag, it never shares it.
     pub fn assign_name(&mut self, id: &Digest, name: &str) {

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomic;
+use super::atomic::write_atomic_unsynced;
 use super::digest::Digest;
 use super::error::{IoContext, Result, StoreError};
 use super::lock::{try_exclusive, WriteGuard};
@@ -337,7 +337,8 @@ impl Store {
             let bytes =
                 serde_json::to_vec(&file).map_err(|e| StoreError::Invalid(e.to_string()))?;
             let path = dir.join("config.json");
-            write_atomic(&path, &bytes).ctx("write", &path)?;
+            // Unsynced like the index (see `records::save_unsynced`).
+            write_atomic_unsynced(&path, &bytes).ctx("write", &path)?;
             self.commit_container(&id, name, &new)
         })();
         match result {
@@ -460,7 +461,9 @@ impl Store {
     }
 
     fn save_containers(&self, file: &ContainersFile, guard: &WriteGuard) -> Result<()> {
-        records::save(&self.containers_file(), file, guard)
+        // Container state changes at every start and exit; an fsync each time
+        // would cost more than the start itself. Renames keep it atomic.
+        records::save_unsynced(&self.containers_file(), file, guard)
     }
 
     /// Every container, in creation order, as stored (see `reconcile_stale`).
