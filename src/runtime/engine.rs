@@ -497,6 +497,15 @@ pub fn launch_container(
     )
     .map_err(|e| RuntimeError::Setup(e.to_string()))?;
     let result = (|| {
+        let device_rules = oci
+            .linux()
+            .as_ref()
+            .and_then(|l| l.resources().as_ref())
+            .and_then(|r| r.devices().clone())
+            .unwrap_or_default();
+        cgroup
+            .apply_device_rules(&device_rules)
+            .map_err(|e| RuntimeError::Setup(format!("device cgroup: {e}")))?;
         let procs: Vec<OwnedFd> = cgroup
             .open_procs_fds()
             .map_err(|e| RuntimeError::Setup(e.to_string()))?;
