@@ -482,7 +482,7 @@ fn sigterm_to_berth_reaches_the_container() {
     let trapping = ["run", "--rm", &img, "sh", "-c", trap];
     for all in [&init[..], &trapping[..]] {
         let mut child = b
-            .command(&all)
+            .command(all)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
