@@ -59,6 +59,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Pause(a) => container::pause(&settings()?, a),
         Command::Unpause(a) => container::unpause(&settings()?, a),
         Command::Stats(a) => container::stats(&settings()?, a),
+        Command::Update(a) => container::update(&settings()?, a),
+        Command::Port(a) => container::port(&settings()?, a),
         Command::Container(c) => container::dispatch(&settings()?, c),
         Command::Volume(c) => volume::dispatch(&settings()?, c),
         Command::ContainerMonitor(a) => container::monitor(&settings()?, a),

@@ -13,6 +13,7 @@ use super::progress::TerminalProgress;
 use crate::registry::pull as registry_pull;
 use crate::registry::reference::ImageRef;
 use crate::registry::{client::RegistryOptions, platform::Platform, push as registry_push, remote};
+use crate::runtime::hostmount;
 use crate::settings::Settings;
 use crate::store::archive::{self, ArchiveFormat};
 use crate::store::images::{ImageQuery, RemoveAction};
@@ -45,6 +46,17 @@ pub enum ImageCommand {
     Import(ImportArgs),
     /// Remove unused images
     Prune(PruneArgs),
+    /// Mount an image's layers read-only on the host and print the path
+    Mount(ImageMountArgs),
+    /// Unmount an image mounted with `image mount`
+    #[command(visible_alias = "umount")]
+    Unmount(ImageMountArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImageMountArgs {
+    #[arg(required = true, value_name = "IMAGE")]
+    pub images: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -352,6 +364,11 @@ pub fn rmi(settings: &Settings, args: &RmiArgs) -> CliResult {
     let store = Store::open(&settings.store)?;
     let mut failed = false;
     for name in &args.images {
+        if let Err(e) = release_mount(&store, name, args.force) {
+            eprintln!("Error: {}", super::error::render(&e.error));
+            failed = true;
+            continue;
+        }
         let full = query_name(name);
         match store.remove_image_checked(&ImageQuery::new(name, full.as_deref()), args.force) {
             Ok(actions) => {
@@ -368,6 +385,64 @@ pub fn rmi(settings: &Settings, args: &RmiArgs) -> CliResult {
             }
             Err(e) => {
                 eprintln!("Error: {}", super::error::render(&e.into()));
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `image rm` must not delete layers under a live `image mount`: without
+/// `--force` it refuses, with it it unmounts first.
+fn release_mount(store: &Store, name: &str, force: bool) -> CliResult<()> {
+    let Ok(image) = find_image(store, name) else {
+        // Not found: the removal reports it in docker's words.
+        return Ok(());
+    };
+    if !hostmount::image_is_mounted(store, &image) {
+        return Ok(());
+    }
+    if !force {
+        return Err(CliError::msg(format!(
+            "image {name} is mounted at {}; unmount it with berth image unmount {name}, or remove it with --force",
+            hostmount::image_mountpoint(store, &image).display()
+        )));
+    }
+    hostmount::unmount_image(store, &image)?;
+    Ok(())
+}
+
+/// `image mount`: prints each mount point.
+pub fn image_mount(settings: &Settings, args: &ImageMountArgs) -> CliResult {
+    each_image(settings, &args.images, |store, image, _| {
+        Ok(hostmount::mount_image(store, image)?.display().to_string())
+    })
+}
+
+/// `image unmount`: prints each image as named.
+pub fn image_unmount(settings: &Settings, args: &ImageMountArgs) -> CliResult {
+    each_image(settings, &args.images, |store, image, name| {
+        hostmount::unmount_image(store, image)?;
+        Ok(name.to_string())
+    })
+}
+
+fn each_image(
+    settings: &Settings,
+    names: &[String],
+    f: impl Fn(&Store, &ImageRecord, &str) -> CliResult<String>,
+) -> CliResult {
+    let store = Store::open(&settings.store)?;
+    let mut failed = false;
+    for name in names {
+        match find_image(&store, name).and_then(|img| f(&store, &img, name)) {
+            Ok(line) => println!("{line}"),
+            Err(e) => {
+                eprintln!("Error: {}", super::error::render(&e.error));
                 failed = true;
             }
         }
@@ -575,5 +650,7 @@ pub fn dispatch(settings: &Settings, cmd: &ImageCommand) -> CliResult {
         ImageCommand::Load(a) => load(settings, a),
         ImageCommand::Import(a) => import(settings, a),
         ImageCommand::Prune(a) => prune(settings, a),
+        ImageCommand::Mount(a) => image_mount(settings, a),
+        ImageCommand::Unmount(a) => image_unmount(settings, a),
     }
 }

@@ -96,6 +96,10 @@ pub enum Command {
     Unpause(container::ContainersArgs),
     /// Display a live stream of container(s) resource usage statistics
     Stats(container::StatsArgs),
+    /// Update configuration of one or more containers
+    Update(container::UpdateArgs),
+    /// List port mappings or a specific mapping for the container
+    Port(container::PortArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(container::ContainerCommand),

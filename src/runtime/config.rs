@@ -260,6 +260,9 @@ pub struct ContainerConfig {
     pub anonymous_volumes: Vec<String>,
     pub init: bool,
     pub hostname: String,
+    /// Ports published at create (`-p`, `-P`); forwarded once networking lands.
+    #[serde(default)]
+    pub ports: Vec<super::ports::PortMapping>,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::cgroups::{self, Cgroup, CgroupParent, Resources};
 use super::config::{ContainerConfig, HealthConfig, LogConfig, RestartPolicy};
 use super::error::{Result, RuntimeError};
 use super::launcher::{self, LaunchRequest, Launched, LinuxSyscall, RootfsSource, Stdio};
+use super::ports::{self, ContainerPort, PortMapping};
 use super::relay::Exit;
 use super::seccomp;
 use super::spec::{self, ImageConfig, RunOptions, SpecContext};
@@ -35,6 +36,12 @@ pub struct CreateRequest {
     pub no_healthcheck: bool,
     pub stop_timeout: Option<i64>,
     pub auto_remove: bool,
+    /// `-p` values, parsed (see `ports::parse_publish`).
+    pub publish: Vec<ports::PublishSpec>,
+    /// `-P`: publish every exposed port on a free host port.
+    pub publish_all: bool,
+    /// `--expose` ports.
+    pub expose: Vec<ports::ContainerPort>,
 }
 
 fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {
@@ -116,9 +123,16 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         req.health.clone().or_else(|| image_health(&cfg_json))
     };
     let args = built.process_args.clone();
+    let (exposed, published) = plan_ports(store, &req, &cfg_json).map_err(cleanup_dir)?;
+    let mut docker_config = docker_config_json(&req, &image_cfg, &cfg_json, &hostname, &args, &oci);
+    docker_config["ExposedPorts"] = exposed_json(&exposed);
+    let mut host_config = host_config_json(&req);
+    host_config["PortBindings"] = ports::port_bindings_json(&published);
+    host_config["PublishAllPorts"] = json!(req.publish_all);
+    let ps_ports = ports::display(&published, &exposed);
     let config = ContainerConfig {
-        docker_config: docker_config_json(&req, &image_cfg, &cfg_json, &hostname, &args, &oci),
-        host_config: host_config_json(&req),
+        docker_config,
+        host_config,
         mounts: serde_json::to_value(&built.mounts_for_inspect).unwrap_or(json!([])),
         path: args.first().cloned().unwrap_or_default(),
         args: args.iter().skip(1).cloned().collect(),
@@ -135,6 +149,7 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         anonymous_volumes: anonymous.clone(),
         init: req.run.init,
         hostname,
+        ports: published,
     };
     let new = NewContainer {
         name: req.name.clone(),
@@ -147,7 +162,18 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         spec: serde_json::to_value(&oci).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
         config: serde_json::to_value(&config).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
     };
-    match store.create_container_in(reservation, new) {
+    let created = store
+        .create_container_in(reservation, new)
+        .and_then(|entry| {
+            if ps_ports.is_empty() {
+                return Ok(entry);
+            }
+            store.update_container(&entry.id, |e| {
+                e.ports = ps_ports;
+                Ok(())
+            })
+        });
+    match created {
         Ok(entry) => Ok(entry),
         Err(e) => {
             for v in &anonymous {
@@ -156,6 +182,47 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
             Err(e.into())
         }
     }
+}
+
+/// Every exposed port (image, `--expose`, published) and the published
+/// mappings, with free host ports chosen where the user left them open.
+fn plan_ports(
+    store: &Store,
+    req: &CreateRequest,
+    cfg_json: &serde_json::Value,
+) -> Result<(Vec<ContainerPort>, Vec<PortMapping>)> {
+    let mut exposed = ports::exposed_from_json(&cfg_json["config"]["ExposedPorts"]);
+    exposed.extend(req.expose.iter().copied());
+    if req.publish.is_empty() && !req.publish_all {
+        exposed.sort();
+        exposed.dedup();
+        return Ok((exposed, Vec::new()));
+    }
+    // Ports other containers recorded: docker would refuse them at start.
+    let taken = store
+        .list_containers()?
+        .iter()
+        .flat_map(|e| e.ports.iter().flat_map(|p| ports::host_ports_of(p)))
+        .collect::<Vec<_>>();
+    let mut picker = ports::PortPicker::new(taken);
+    let published = ports::plan(&req.publish, req.publish_all, &exposed, &mut |p, r| {
+        picker.pick(p, r)
+    })
+    .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+    exposed.extend(published.iter().map(PortMapping::container));
+    exposed.sort();
+    exposed.dedup();
+    Ok((exposed, published))
+}
+
+/// docker's `Config.ExposedPorts`: `{"80/tcp": {}}`, null when none.
+fn exposed_json(exposed: &[ContainerPort]) -> serde_json::Value {
+    if exposed.is_empty() {
+        return serde_json::Value::Null;
+    }
+    let map: serde_json::Map<String, serde_json::Value> =
+        exposed.iter().map(|c| (c.to_string(), json!({}))).collect();
+    serde_json::Value::Object(map)
 }
 
 fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result<()> {
@@ -383,8 +450,12 @@ pub fn launch_container(
         RuntimeError::Invalid(format!("container {} has a corrupt config: {e}", entry.id))
     })?;
     let dir = store.container_dir(&entry.id);
+    let mounted = super::hostmount::container_mountpoint(store, &entry.id);
     let rootfs = match &entry.rootfs {
         Some(d) => RootfsSource::Dir(d.clone()),
+        // `container mount` has the overlay on the host: run on that mount,
+        // never a second overlay over the same upper dir.
+        None if super::hostmount::is_mountpoint(&mounted) => RootfsSource::Dir(mounted),
         None => {
             let layers_root = store.root().join("layers");
             let lower = store
@@ -426,6 +497,15 @@ pub fn launch_container(
     )
     .map_err(|e| RuntimeError::Setup(e.to_string()))?;
     let result = (|| {
+        let device_rules = oci
+            .linux()
+            .as_ref()
+            .and_then(|l| l.resources().as_ref())
+            .and_then(|r| r.devices().clone())
+            .unwrap_or_default();
+        cgroup
+            .apply_device_rules(&device_rules)
+            .map_err(|e| RuntimeError::Setup(format!("device cgroup: {e}")))?;
         let procs: Vec<OwnedFd> = cgroup
             .open_procs_fds()
             .map_err(|e| RuntimeError::Setup(e.to_string()))?;

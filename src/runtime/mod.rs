@@ -18,12 +18,15 @@ pub mod engine;
 pub mod error;
 pub mod exec;
 pub mod foreground;
+pub mod hostmount;
 pub mod launcher;
 pub mod logs;
 pub mod monitor;
+pub mod ports;
 pub mod relay;
 pub mod seccomp;
 pub mod spec;
 pub mod tty;
+pub mod update;
 
 pub use error::{Result, RuntimeError};

@@ -224,6 +224,8 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
             }
         };
         let stopped = dir.join(STOPPED_MARK).exists();
+        // `berth update --restart` may have changed the policy while it ran.
+        let config = engine::load_config(store, id).unwrap_or(config);
         if config
             .restart
             .should_restart(exit.code, entry.state.restart_count, stopped)

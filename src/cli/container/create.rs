@@ -13,6 +13,7 @@ use crate::registry::platform::Platform;
 use crate::runtime::config::{parse_duration, HealthConfig, LogConfig, RestartPolicy};
 use crate::runtime::engine::{self, CreateRequest};
 use crate::runtime::foreground::{self, AttachOptions};
+use crate::runtime::ports;
 use crate::runtime::spec::{NetworkMode, RunOptions};
 use crate::runtime::{monitor, RuntimeError};
 use crate::settings::Settings;
@@ -246,6 +247,20 @@ fn create_entry(
         no_healthcheck: flags.no_healthcheck,
         stop_timeout: flags.stop_timeout,
         auto_remove: flags.rm,
+        publish: flags
+            .publish
+            .iter()
+            .map(|p| ports::parse_publish(p))
+            .collect::<Result<_, _>>()
+            .map_err(run_error)?,
+        publish_all: flags.publish_all,
+        expose: flags
+            .expose
+            .iter()
+            .map(|p| ports::parse_expose(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(run_error)?
+            .concat(),
     };
     let entry = engine::create(&store, req).map_err(|e| match e {
         RuntimeError::Store(StoreError::ImageNotFound(_)) => {

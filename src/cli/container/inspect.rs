@@ -9,7 +9,7 @@ use super::ps::status_string;
 use crate::cli::error::{CliError, CliResult};
 use crate::cli::output::rfc3339;
 use crate::cli::render;
-use crate::runtime::engine;
+use crate::runtime::{engine, ports};
 use crate::settings::Settings;
 use crate::store::containers::{ContainerEntry, ContainerStatus};
 use crate::store::Store;
@@ -86,7 +86,10 @@ pub fn container_json(store: &Store, e: &ContainerEntry) -> Value {
         "NetworkSettings": {
             "Bridge": "",
             "SandboxID": "",
-            "Ports": {},
+            "Ports": ports::network_ports_json(
+                &config.ports,
+                &ports::exposed_from_json(&config.docker_config["ExposedPorts"]),
+            ),
             "IPAddress": "",
             "IPPrefixLen": 0,
             "Gateway": "",

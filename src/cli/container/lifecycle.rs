@@ -34,7 +34,7 @@ pub(super) fn find(store: &Store, name: &str) -> CliResult<ContainerEntry> {
 
 /// Runs `f` for each named container: prints what `f` returns, reports
 /// failures on stderr, exits 1 if any failed (docker's behaviour).
-fn for_each(
+pub(super) fn for_each(
     settings: &Settings,
     names: &[String],
     mut f: impl FnMut(&Store, &ContainerEntry, &str) -> Result<Option<String>, CliError>,
@@ -162,6 +162,10 @@ pub fn rm(settings: &Settings, args: &RmArgs) -> CliResult {
             control::wait(store, &e.id).map_err(rt)?;
         }
         let fresh = store.find_container(&e.id)?;
+        if args.force {
+            // `container mount` left it mounted: -f means unmount, then remove.
+            crate::runtime::hostmount::unmount_container(store, &fresh).map_err(rt)?;
+        }
         engine::remove(store, &fresh, args.volumes).map_err(rt)?;
         Ok(Some(name.to_string()))
     })

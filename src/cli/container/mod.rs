@@ -1,5 +1,6 @@
 //! Container commands: run, create, start, stop, restart, kill, rm, ps,
-//! logs, exec, wait, inspect, top, rename, pause, unpause, stats, prune.
+//! logs, exec, wait, inspect, top, rename, pause, unpause, stats, prune,
+//! update, port, and podman's mount/unmount.
 
 pub mod args;
 mod attach;
@@ -7,7 +8,10 @@ mod create;
 mod inspect;
 mod lifecycle;
 mod logs;
+mod mount;
+mod port;
 mod ps;
+mod update;
 
 use std::process::ExitCode;
 
@@ -19,7 +23,10 @@ pub use create::{create, run};
 pub use inspect::{container_json, inspect_container};
 pub use lifecycle::*;
 pub use logs::logs;
+pub use mount::{mount, unmount};
+pub use port::port;
 pub use ps::ps;
+pub use update::update;
 
 use super::error::CliResult;
 use crate::settings::Settings;
@@ -67,6 +74,15 @@ pub enum ContainerCommand {
     Prune(ContainerPruneArgs),
     /// Attach local standard input, output, and error streams to a running container
     Attach(AttachArgs),
+    /// Update configuration of one or more containers
+    Update(UpdateArgs),
+    /// List port mappings or a specific mapping for the container
+    Port(PortArgs),
+    /// Mount a container's root filesystem on the host and print its path
+    Mount(MountArgs),
+    /// Unmount a container's root filesystem
+    #[command(visible_alias = "umount")]
+    Unmount(MountArgs),
 }
 
 pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
@@ -90,6 +106,10 @@ pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
         ContainerCommand::Stats(a) => stats(settings, a),
         ContainerCommand::Prune(a) => prune(settings, a),
         ContainerCommand::Attach(a) => attach(settings, a),
+        ContainerCommand::Update(a) => update(settings, a),
+        ContainerCommand::Port(a) => port(settings, a),
+        ContainerCommand::Mount(a) => mount(settings, a),
+        ContainerCommand::Unmount(a) => unmount(settings, a),
     }
 }
 

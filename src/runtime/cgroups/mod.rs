@@ -310,6 +310,32 @@ impl Cgroup {
         self.apply(&writes)
     }
 
+    /// The spec's device rules (`linux.resources.devices`), in order, on the
+    /// v1 devices controller: docker's deny-all first, then the allowed
+    /// nodes, so a container cannot mknod its way to the host's disks.
+    /// cgroup v2 filters devices with eBPF, which berth does not load yet:
+    /// there the rules are left to the user namespace and capabilities.
+    pub fn apply_device_rules(
+        &self,
+        rules: &[oci_spec::runtime::LinuxDeviceCgroup],
+    ) -> Result<(), CgroupError> {
+        let Some(dir) = self
+            .v1_dir("devices")
+            .filter(|_| self.version == CgroupVersion::V1)
+        else {
+            return Ok(());
+        };
+        for r in rules {
+            let file = if r.allow() {
+                "devices.allow"
+            } else {
+                "devices.deny"
+            };
+            fsio::write(dir, file, &device_rule_line(r))?;
+        }
+        Ok(())
+    }
+
     /// Current usage counters. Fails when the cgroup is gone (the
     /// container was removed); counters of absent controllers read as 0.
     pub fn stats(&self) -> Result<Stats, CgroupError> {
@@ -481,6 +507,30 @@ impl Cgroup {
         }
         Ok(())
     }
+}
+
+/// One v1 `devices.allow`/`devices.deny` line: `c 1:3 rwm`, `a *:* rwm`.
+fn device_rule_line(r: &oci_spec::runtime::LinuxDeviceCgroup) -> String {
+    use oci_spec::runtime::LinuxDeviceType;
+    let typ = match r.typ() {
+        Some(LinuxDeviceType::C) | Some(LinuxDeviceType::U) => "c",
+        Some(LinuxDeviceType::B) => "b",
+        Some(LinuxDeviceType::P) => "p",
+        Some(LinuxDeviceType::A) | None => "a",
+    };
+    let num = |n: Option<i64>| {
+        n.filter(|n| *n >= 0)
+            .map_or("*".to_string(), |n| n.to_string())
+    };
+    let access = r
+        .access()
+        .clone()
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "rwm".into());
+    if typ == "a" {
+        return format!("a *:* {access}");
+    }
+    format!("{typ} {}:{} {access}", num(r.major()), num(r.minor()))
 }
 
 fn missing(w: &Write) -> CgroupError {

@@ -494,6 +494,28 @@ impl Store {
         })
     }
 
+    /// Rewrites `config.json` (spec and config) under the containers write
+    /// lock, atomically, for `update`: two updates never lose each other's
+    /// change, and a reader sees the old file or the new one, never half.
+    /// An error from `f` leaves the file untouched.
+    pub fn update_container_file(
+        &self,
+        name_or_id: &str,
+        f: impl FnOnce(&mut ContainerFile) -> Result<()>,
+    ) -> Result<ContainerFile> {
+        let guard = self.lock_containers_write()?;
+        let file: ContainersFile = records::load(&self.containers_file(), &guard)?;
+        let i = resolve(&file.containers, name_or_id)?;
+        let id = file.containers[i].id.clone();
+        let mut record = self.container_file(&id)?;
+        f(&mut record)?;
+        let bytes = serde_json::to_vec(&record).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let path = self.container_dir(&id).join("config.json");
+        write_atomic_unsynced(&path, &bytes).ctx("write", &path)?;
+        drop(guard);
+        Ok(record)
+    }
+
     /// Changes an entry under the exclusive lock and saves the index
     /// atomically. `f` may change anything but the id and the name (use
     /// `rename_container`); an error from `f` leaves the index untouched.

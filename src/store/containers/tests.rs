@@ -385,3 +385,36 @@ fn listing_500_containers_is_fast() {
     println!("list_containers of 500: best {best:?}; index {size} bytes");
     assert!(best.as_millis() < 300);
 }
+
+#[test]
+fn update_container_file_rewrites_the_record_and_keeps_it_on_error() {
+    let (_d, store) = temp_store();
+    let e = store
+        .create_container(new_ctr(Some("upd")))
+        .expect("create");
+    let updated = store
+        .update_container_file("upd", |f| {
+            f.config["Tty"] = serde_json::json!(true);
+            Ok(())
+        })
+        .expect("update");
+    assert_eq!(updated.config["Tty"], serde_json::json!(true));
+    assert_eq!(
+        store.container_file(&e.id).expect("read").config["Tty"],
+        serde_json::json!(true)
+    );
+    let err = store.update_container_file(&e.id, |f| {
+        f.config["Tty"] = serde_json::json!("half");
+        Err(StoreError::Invalid("no".into()))
+    });
+    assert!(err.is_err());
+    assert_eq!(
+        store.container_file(&e.id).expect("read").config["Tty"],
+        serde_json::json!(true),
+        "a failed update leaves the file as it was"
+    );
+    assert!(matches!(
+        store.update_container_file("nope", |_| Ok(())),
+        Err(StoreError::ContainerNotFound(_))
+    ));
+}
