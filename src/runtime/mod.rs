@@ -15,6 +15,7 @@ pub mod control;
 pub mod engine;
 pub mod error;
 pub mod exec;
+pub mod fs;
 pub mod foreground;
 pub mod launcher;
 pub mod logs;

@@ -47,7 +47,7 @@ pub struct Dir {
 }
 
 /// One name in a directory of the view.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub name: OsString,
     /// The directory (in the layer that provides the entry) holding it.
@@ -56,7 +56,7 @@ pub struct Entry {
     pub kind: Kind,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Kind {
     Dir(Dir),
     /// Only in `Emit` mode: the name is deleted from the layers below.
