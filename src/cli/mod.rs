@@ -96,6 +96,14 @@ pub enum Command {
     Unpause(container::ContainersArgs),
     /// Display a live stream of container(s) resource usage statistics
     Stats(container::StatsArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(container::CpArgs),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(container::DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(container::CommitArgs),
+    /// Export a container's filesystem as a tar archive
+    Export(container::ExportArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(container::ContainerCommand),

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod create;
+mod files;
 mod inspect;
 mod lifecycle;
 mod logs;
@@ -14,6 +15,7 @@ use clap::Subcommand;
 
 pub use args::*;
 pub use create::{create, run};
+pub use files::{commit, cp, diff, export};
 pub use inspect::{container_json, inspect_container};
 pub use lifecycle::*;
 pub use logs::logs;
@@ -63,6 +65,14 @@ pub enum ContainerCommand {
     Stats(StatsArgs),
     /// Remove all stopped containers
     Prune(ContainerPruneArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(CpArgs),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(CommitArgs),
+    /// Export a container's filesystem as a tar archive
+    Export(ExportArgs),
 }
 
 pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
@@ -85,6 +95,10 @@ pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
         ContainerCommand::Unpause(a) => unpause(settings, a),
         ContainerCommand::Stats(a) => stats(settings, a),
         ContainerCommand::Prune(a) => prune(settings, a),
+        ContainerCommand::Cp(a) => cp(settings, a),
+        ContainerCommand::Diff(a) => diff(settings, a),
+        ContainerCommand::Commit(a) => commit(settings, a),
+        ContainerCommand::Export(a) => export(settings, a),
     }
 }
 
