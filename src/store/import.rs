@@ -139,9 +139,10 @@ fn stage(
 /// Reads an uncompressed layer tar once: extracts it into `staging` (which
 /// computes the diff id) and gzips it into a staged blob on the way.
 pub(crate) fn stage_layer(staging: &Staging, tar: impl Read) -> Result<ImageLayer> {
-    let gz_path = staging
-        .dir()
-        .join(format!("layer-{}.tar.gz", hex::encode(rand::random::<[u8; 6]>())));
+    let gz_path = staging.dir().join(format!(
+        "layer-{}.tar.gz",
+        hex::encode(rand::random::<[u8; 6]>())
+    ));
     let file = File::create(&gz_path).ctx("create", &gz_path)?;
     let mut gz = gzip_writer(HashingWriter::new(BufWriter::with_capacity(
         256 * 1024,

@@ -61,7 +61,8 @@ pub fn commit(store: &Store, entry: &ContainerEntry, opts: &CommitOptions) -> Re
     };
     for key in KEPT {
         if let Some(v) = container.docker_config.get(*key) {
-            if !(v.is_null() && !config.contains_key(*key)) {
+            // A null the image does not have is not worth recording.
+            if !v.is_null() || config.contains_key(*key) {
                 config.insert((*key).to_string(), v.clone());
             }
         }

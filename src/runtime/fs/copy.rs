@@ -106,7 +106,10 @@ pub fn copy_out(
     let (into, top) = match std::fs::metadata(dest) {
         Ok(m) if m.is_dir() => {
             let whole = s.contents_only || base_name(s.path).is_none();
-            (dest.to_path_buf(), (!(whole && src_is_dir)).then_some(src_name))
+            (
+                dest.to_path_buf(),
+                (!(whole && src_is_dir)).then_some(src_name),
+            )
         }
         Ok(_) if src_is_dir => {
             return Err(FsError::Invalid(format!(
@@ -135,7 +138,11 @@ pub fn copy_out(
     };
     if let Some(t) = &top {
         let existing = std::fs::symlink_metadata(into.join(OsStr::from_bytes(t)));
-        check_overwrite(existing.ok().map(|m| m.is_dir()), src_is_dir, &into.join(OsStr::from_bytes(t)).display().to_string())?;
+        check_overwrite(
+            existing.ok().map(|m| m.is_dir()),
+            src_is_dir,
+            &into.join(OsStr::from_bytes(t)).display().to_string(),
+        )?;
     }
     let owner = (!opts.archive).then(|| {
         (
@@ -186,7 +193,10 @@ pub fn copy_in(
     let source = host_source(src, opts.follow_link)?;
     let src_is_dir = matches!(source.kind, Kind::Dir(_));
     if s_text.ends_with(b"/") && !src_is_dir {
-        return Err(FsError::Invalid(format!("{}: not a directory", src.display())));
+        return Err(FsError::Invalid(format!(
+            "{}: not a directory",
+            src.display()
+        )));
     }
     let cfs = ContainerFs::open(store, entry)?;
     let d = spec(dest);
@@ -208,7 +218,11 @@ pub fn copy_in(
             )));
         }
         let top = r.name.as_ref().map(|n| n.as_bytes().to_vec());
-        (r.parent_path.clone(), top, Some(matches!(e.kind, Kind::Dir(_))))
+        (
+            r.parent_path.clone(),
+            top,
+            Some(matches!(e.kind, Kind::Dir(_))),
+        )
     } else {
         if d.dir_only {
             return Err(FsError::Invalid(format!(
@@ -279,7 +293,11 @@ fn host_source(src: &Path, follow: bool) -> Result<Entry> {
         .file_name()
         .map(OsStr::to_os_string)
         .unwrap_or_else(|| OsString::from("."));
-    let parent = if name == "." { path.clone() } else { host_parent(&path) };
+    let parent = if name == "." {
+        path.clone()
+    } else {
+        host_parent(&path)
+    };
     let dir = Dir::new(vec![open_host_dir(&parent)?], Whiteouts::Plain)
         .map_err(|e| FsError::io(parent.display().to_string(), e))?;
     if name == "." {

@@ -80,7 +80,8 @@ impl ContainerFs {
             let flags = DIR_FLAGS.difference(OFlag::O_NOFOLLOW);
             match open(path.as_str(), flags, Mode::empty()) {
                 Ok(fd) => {
-                    let dir = Dir::new(vec![fd], Whiteouts::Plain).map_err(|e| FsError::io(&path, e))?;
+                    let dir =
+                        Dir::new(vec![fd], Whiteouts::Plain).map_err(|e| FsError::io(&path, e))?;
                     return Ok(ContainerFs::Live(dir));
                 }
                 // It exited meanwhile: its layers are still there.
@@ -166,7 +167,11 @@ fn copy_up_dir(parent: &OwnedFd, name: &OsString, like: &Dir) -> io::Result<Owne
     }
     let fd = openat(parent, name.as_os_str(), DIR_FLAGS, Mode::empty())?;
     // A rootless store cannot give away ownership; the rest still applies.
-    let _ = fchown(&fd, Some(Uid::from_raw(st.st_uid)), Some(Gid::from_raw(st.st_gid)));
+    let _ = fchown(
+        &fd,
+        Some(Uid::from_raw(st.st_uid)),
+        Some(Gid::from_raw(st.st_gid)),
+    );
     fchmod(&fd, Mode::from_bits_truncate(st.st_mode & 0o7777))?;
     let mtime = TimeSpec::new(st.st_mtime, st.st_mtime_nsec);
     let atime = TimeSpec::new(st.st_atime, st.st_atime_nsec);

@@ -45,7 +45,12 @@ impl Resolved {
     pub fn as_dir(&self) -> Option<&Dir> {
         match (&self.name, &self.entry) {
             (None, _) => Some(&self.parent),
-            (Some(_), Some(Entry { kind: Kind::Dir(d), .. })) => Some(d),
+            (
+                Some(_),
+                Some(Entry {
+                    kind: Kind::Dir(d), ..
+                }),
+            ) => Some(d),
             _ => None,
         }
     }
@@ -127,10 +132,11 @@ pub(crate) fn resolve(root: &Dir, path: &[u8], follow_final: bool) -> Result<Res
             entry: None,
         }),
         Some((_, name)) => {
-            let parent = stack.last().map(|(d, _)| d.clone()).unwrap_or_else(|| root.clone());
-            let entry = parent
-                .lookup(&name)
-                .map_err(|e| FsError::io(shown(), e))?;
+            let parent = stack
+                .last()
+                .map(|(d, _)| d.clone())
+                .unwrap_or_else(|| root.clone());
+            let entry = parent.lookup(&name).map_err(|e| FsError::io(shown(), e))?;
             let parent_path = stack.into_iter().map(|(_, n)| n).collect();
             Ok(Resolved {
                 parent,

@@ -55,7 +55,7 @@ fn symlinks_resolve_inside_the_container_root() {
     // An absolute link to a host directory lands inside the root, where
     // no such directory exists.
     let host_name = host.to_str().unwrap().to_string();
-    assert!(resolve(&view, format!("/tmp/abs/passwd").as_bytes(), false).is_err());
+    assert!(resolve(&view, b"/tmp/abs/passwd", false).is_err());
     assert!(resolve(&view, format!("{host_name}/passwd").as_bytes(), false).is_err());
     // `..` stops at the root: ../../host is /host, which does not exist.
     assert!(resolve(&view, b"/tmp/rel/passwd", false).is_err());
@@ -77,7 +77,10 @@ fn the_final_symlink_is_followed_only_when_asked() {
     // A missing last component is free; a missing directory on the way is an error.
     let r = resolve(&view, b"/etc/newfile", false).unwrap();
     assert!(r.entry.is_none());
-    assert!(matches!(resolve(&view, b"/nope/x", false), Err(FsError::NotFound(_))));
+    assert!(matches!(
+        resolve(&view, b"/nope/x", false),
+        Err(FsError::NotFound(_))
+    ));
 }
 
 #[test]
@@ -86,7 +89,10 @@ fn symlink_loops_are_an_error_not_a_hang() {
     symlink("b", t.path().join("a")).unwrap();
     symlink("a", t.path().join("b")).unwrap();
     let view = plain(t.path());
-    assert!(matches!(resolve(&view, b"/a/x", false), Err(FsError::Invalid(_))));
+    assert!(matches!(
+        resolve(&view, b"/a/x", false),
+        Err(FsError::Invalid(_))
+    ));
 }
 
 #[test]

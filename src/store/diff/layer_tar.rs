@@ -172,7 +172,10 @@ impl<W: Write> TarWriter<W> {
                 continue;
             }
             if let Some(value) = get_xattr_at(e.parent.as_fd(), &e.name, &key) {
-                records.push(pax_record(&[b"SCHILY.xattr.", key.as_slice()].concat(), &value));
+                records.push(pax_record(
+                    &[b"SCHILY.xattr.", key.as_slice()].concat(),
+                    &value,
+                ));
             }
         }
         if records.is_empty() {

@@ -18,7 +18,15 @@ fn set_xattr(path: &Path, key: &str, value: &[u8]) {
     let p = CString::new(path.as_os_str().as_bytes()).unwrap();
     let k = CString::new(key).unwrap();
     // SAFETY: NUL-terminated strings and a valid slice.
-    let rc = unsafe { libc::lsetxattr(p.as_ptr(), k.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
+    let rc = unsafe {
+        libc::lsetxattr(
+            p.as_ptr(),
+            k.as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        )
+    };
     assert_eq!(rc, 0, "setxattr {key} on {}", path.display());
 }
 
@@ -131,7 +139,10 @@ fn layer_tar_converts_whiteouts_opaque_dirs_links_and_xattrs() {
     assert_eq!(m["data/.wh..wh..opq"].0, 'f');
     assert_eq!(m["data/fresh"].1, b"fresh");
     assert_eq!(m["etc/new"].0, 'f');
-    assert_eq!(m["etc/new"].2, [("user.note".to_string(), b"hello".to_vec())]);
+    assert_eq!(
+        m["etc/new"].2,
+        [("user.note".to_string(), b"hello".to_vec())]
+    );
     assert_eq!(m["etc/new2"], ('h', b"etc/new".to_vec(), vec![]));
     assert_eq!(m["etc/link"].0, 'l');
     assert_eq!(m["etc/link"].1, b"/etc/conf");
@@ -193,7 +204,12 @@ fn whiteout_files_with_the_overlay_attribute_count_as_whiteouts() {
         lowers: vec![lower],
         is_rootfs_dir: false,
     };
-    let lines: Vec<String> = dirs.changes().unwrap().iter().map(ToString::to_string).collect();
+    let lines: Vec<String> = dirs
+        .changes()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(lines, ["D /gone"]);
     let mut out = Vec::new();
     dirs.export(&mut out).unwrap();

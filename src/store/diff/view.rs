@@ -115,7 +115,7 @@ impl Dir {
                         seen.insert(name, None);
                     }
                     Found::Entry(e) => {
-                        seen.insert(name, Some(e));
+                        seen.insert(name, Some(*e));
                     }
                 }
             }
@@ -130,7 +130,7 @@ impl Dir {
             match self.entry_in(i, name)? {
                 Found::Missing => continue,
                 Found::Hidden => return Ok(None),
-                Found::Entry(e) => return Ok(Some(e)),
+                Found::Entry(e) => return Ok(Some(*e)),
             }
         }
         Ok(None)
@@ -143,12 +143,12 @@ impl Dir {
         };
         if self.mode != Whiteouts::Plain && is_whiteout(layer.as_fd(), name, &stat) {
             return Ok(match self.mode {
-                Whiteouts::Emit => Found::Entry(Entry {
+                Whiteouts::Emit => Found::Entry(Box::new(Entry {
                     name: name.to_owned(),
                     parent: Arc::clone(layer),
                     stat,
                     kind: Kind::Whiteout,
-                }),
+                })),
                 _ => Found::Hidden,
             });
         }
@@ -161,12 +161,12 @@ impl Dir {
         } else {
             Kind::Other
         };
-        Ok(Found::Entry(Entry {
+        Ok(Found::Entry(Box::new(Entry {
             name: name.to_owned(),
             parent: Arc::clone(layer),
             stat,
             kind,
-        }))
+        })))
     }
 
     /// The child directory `name`, found as a directory in layer `i`, with
@@ -207,7 +207,7 @@ impl Dir {
 enum Found {
     Missing,
     Hidden,
-    Entry(Entry),
+    Entry(Box<Entry>),
 }
 
 pub(crate) fn file_kind(st: &FileStat) -> SFlag {
