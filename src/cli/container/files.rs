@@ -8,6 +8,7 @@ use super::args::{CommitArgs, CpArgs, DiffArgs, ExportArgs};
 use super::lifecycle::{find, open};
 use crate::cli::error::{CliError, CliResult};
 use crate::cli::image::parse_ref;
+use crate::cli::output::human_size;
 use crate::runtime::fs::{self as cfs, CommitOptions, CopyOptions};
 use crate::settings::Settings;
 
@@ -37,6 +38,12 @@ pub fn cp(settings: &Settings, args: &CpArgs) -> CliResult {
     };
     let src = split_cp_arg(&args.src);
     let dest = split_cp_arg(&args.dest);
+    // docker reports the size copied, only to a person watching stderr.
+    let report = |size: u64, to: &str| {
+        if !args.quiet && std::io::stderr().is_terminal() {
+            eprintln!("Successfully copied {} to {to}", human_size(size));
+        }
+    };
     let empty = |p: &str| {
         if p.is_empty() {
             Err(CliError::msg("filepath cannot be empty"))
@@ -56,7 +63,8 @@ pub fn cp(settings: &Settings, args: &CpArgs) -> CliResult {
                 cfs::copy_out_tar(&store, &entry, path, opts, &mut w)?;
                 w.flush()?;
             } else {
-                cfs::copy_out(&store, &entry, path, Path::new(to), opts)?;
+                let size = cfs::copy_out(&store, &entry, path, Path::new(to), opts)?;
+                report(size, to);
             }
         }
         (CpSide::Local(from), CpSide::Container(ctr, path)) => {
@@ -64,11 +72,12 @@ pub fn cp(settings: &Settings, args: &CpArgs) -> CliResult {
             empty(path)?;
             let store = open(settings)?;
             let entry = find(&store, ctr)?;
-            if from == "-" {
-                cfs::copy_in_tar(&store, &entry, std::io::stdin().lock(), path)?;
+            let size = if from == "-" {
+                cfs::copy_in_tar(&store, &entry, std::io::stdin().lock(), path)?
             } else {
-                cfs::copy_in(&store, &entry, Path::new(from), path, opts)?;
-            }
+                cfs::copy_in(&store, &entry, Path::new(from), path, opts)?
+            };
+            report(size, &format!("{ctr}:{path}"));
         }
         (CpSide::Container(..), CpSide::Container(..)) => {
             return Err(CliError::msg(

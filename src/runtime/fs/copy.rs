@@ -94,7 +94,7 @@ pub fn copy_out(
     src: &str,
     dest: &Path,
     opts: CopyOptions,
-) -> Result<()> {
+) -> Result<u64> {
     let cfs = ContainerFs::open(store, entry)?;
     let s = spec(src);
     let source = container_source(&cfs, &s, opts)?;
@@ -165,7 +165,7 @@ pub fn copy_in_tar(
     entry: &ContainerEntry,
     tar: impl Read,
     dest: &str,
-) -> Result<()> {
+) -> Result<u64> {
     let cfs = ContainerFs::open(store, entry)?;
     let r = resolve(cfs.root(), dest.as_bytes(), true)?;
     if r.name.is_some() && r.entry.is_none() {
@@ -187,7 +187,7 @@ pub fn copy_in(
     src: &Path,
     dest: &str,
     opts: CopyOptions,
-) -> Result<()> {
+) -> Result<u64> {
     let s_text = src.as_os_str().as_bytes();
     let contents_only = s_text == b"." || s_text.ends_with(b"/.");
     let source = host_source(src, opts.follow_link)?;
@@ -347,8 +347,8 @@ fn write_source<W: Write>(
 }
 
 /// Runs `produce` on a thread writing a tar into a pipe while the pipe is
-/// extracted into `dir`.
-fn pump<F>(store: &Store, dir: &OwnedFd, what: &str, produce: F) -> Result<()>
+/// extracted into `dir`; returns the size of the tar (what docker reports).
+fn pump<F>(store: &Store, dir: &OwnedFd, what: &str, produce: F) -> Result<u64>
 where
     F: FnOnce(tree::PipeWriter) -> io::Result<()> + Send + 'static,
 {
@@ -359,7 +359,7 @@ where
         .join()
         .unwrap_or_else(|_| Err(io::Error::other("the archive writer panicked")));
     match (extracted, produced) {
-        (Ok(()), Ok(())) => Ok(()),
+        (Ok(n), Ok(())) => Ok(n),
         (Err(e), Ok(())) => Err(e),
         (Err(e), Err(p)) if p.kind() == io::ErrorKind::BrokenPipe => Err(e),
         (_, Err(p)) => Err(FsError::io(format!("read the source for {what}"), p)),
@@ -368,15 +368,30 @@ where
 
 /// Extracts a tar into the directory we hold, through its /proc/self/fd
 /// link (the extractor takes a path; this one names exactly our directory).
-fn extract_into(store: &Store, dir: &OwnedFd, what: &str, tar: impl Read) -> Result<()> {
+/// Returns the bytes of tar read.
+fn extract_into(store: &Store, dir: &OwnedFd, what: &str, tar: impl Read) -> Result<u64> {
     let path = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()));
     let opts = ExtractOptions {
         rootless: store.paths().rootless,
         max_total_bytes: None,
     };
-    extract_layer(tar, &path, &opts)
-        .map(drop)
-        .map_err(|e| FsError::Invalid(format!("copying into {what}: {e}")))
+    let mut counted = Counted { inner: tar, n: 0 };
+    extract_layer(&mut counted, &path, &opts)
+        .map_err(|e| FsError::Invalid(format!("copying into {what}: {e}")))?;
+    Ok(counted.n)
+}
+
+struct Counted<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! directory replaced everything below it: it is changed, and all it now
 //! holds is added.
 
+use std::collections::HashMap;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
@@ -130,19 +131,27 @@ fn same_dir_meta(a: &FileStat, b: &FileStat) -> bool {
 /// Adds the parents of adds and deletes, drops quiet directories, sorts by
 /// path components (docker's walk order) and renders the paths.
 fn finish(mut seen: Vec<Seen>) -> Vec<PathChange> {
+    let mut index: HashMap<Vec<Vec<u8>>, usize> = seen
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.comps.clone(), i))
+        .collect();
     let parents: Vec<Vec<Vec<u8>>> = seen
         .iter()
         .filter(|s| s.kind != ChangeKind::Modified && s.comps.len() > 1)
         .map(|s| s.comps[..s.comps.len() - 1].to_vec())
         .collect();
     for p in parents {
-        match seen.iter_mut().find(|s| s.comps == p) {
-            Some(s) => s.quiet = false,
-            None => seen.push(Seen {
-                comps: p,
-                kind: ChangeKind::Modified,
-                quiet: false,
-            }),
+        match index.get(&p) {
+            Some(&i) => seen[i].quiet = false,
+            None => {
+                index.insert(p.clone(), seen.len());
+                seen.push(Seen {
+                    comps: p,
+                    kind: ChangeKind::Modified,
+                    quiet: false,
+                });
+            }
         }
     }
     seen.retain(|s| !s.quiet);
