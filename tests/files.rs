@@ -379,3 +379,51 @@ fn commit_of_a_running_container_pauses_and_thaws_it() {
     b.cmd(&["commit", "--pause=false", "live"]).success();
     b.cmd(&["rm", "-f", "live"]).success();
 }
+
+#[test]
+fn cp_archive_mode_keeps_ownership_and_the_default_gives_it_to_the_receiver() {
+    let (b, img) = with_busybox();
+    let host = b.scratch("own");
+    let f = host.join("owned.txt");
+    write_file(&f, "x\n", 0o644);
+    std::os::unix::fs::chown(&f, Some(1234), Some(4321)).unwrap();
+    b.cmd(&[
+        "create",
+        "--name",
+        "own",
+        &img,
+        "sh",
+        "-c",
+        "stat -c '%u:%g' /a /b",
+    ])
+    .success();
+    b.cmd(&["cp", f.to_str().unwrap(), "own:/a"]).success();
+    b.cmd(&["cp", "-a", f.to_str().unwrap(), "own:/b"])
+        .success();
+    b.cmd(&["start", "-a", "own"])
+        .success()
+        .stdout_is("0:0\n1234:4321\n");
+    // Out of the container: the caller's ids, or with -a the container's.
+    let out = b.scratch("own-out");
+    b.cmd(&[
+        "cp",
+        "own:/home/tester",
+        out.join("plain").to_str().unwrap(),
+    ])
+    .success();
+    b.cmd(&[
+        "cp",
+        "-a",
+        "own:/home/tester",
+        out.join("kept").to_str().unwrap(),
+    ])
+    .success();
+    let uid = |p: &Path| std::fs::metadata(p).unwrap().uid();
+    assert_eq!(uid(&out.join("plain")), nix_euid());
+    assert_eq!(uid(&out.join("kept")), 1000);
+}
+
+fn nix_euid() -> u32 {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() }
+}
