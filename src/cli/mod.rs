@@ -100,6 +100,14 @@ pub enum Command {
     Update(container::UpdateArgs),
     /// List port mappings or a specific mapping for the container
     Port(container::PortArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(container::CpArgs),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(container::DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(container::CommitArgs),
+    /// Export a container's filesystem as a tar archive
+    Export(container::ExportArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(container::ContainerCommand),

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod exec;
 pub mod foreground;
+pub mod fs;
 pub mod hostmount;
 pub mod launcher;
 pub mod logs;

@@ -6,7 +6,7 @@
 //! is computed while writing), so nothing is read twice or held in memory.
 
 mod changes;
-mod tree;
+pub(crate) mod tree;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
@@ -88,28 +88,7 @@ fn stage(
     message: &str,
 ) -> Result<(Staging, NewImage)> {
     let staging = store.begin_staging()?;
-    let gz_path = staging.dir().join("import-layer.tar.gz");
-    let file = File::create(&gz_path).ctx("create", &gz_path)?;
-    let mut gz = gzip_writer(HashingWriter::new(BufWriter::with_capacity(
-        256 * 1024,
-        file,
-    )));
-    let layer = staging.extract_layer(
-        Tee {
-            inner: tar,
-            copy: &mut gz,
-        },
-        None,
-        None,
-    )?;
-    let (buf, blob, blob_size) = gz.finish().ctx("write", &gz_path)?.finish();
-    let file = buf
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .ctx("write", &gz_path)?;
-    file.sync_all().ctx("fsync", &gz_path)?;
-    let blob_path = staging.blob_path(&blob);
-    fs::rename(&gz_path, &blob_path).ctx("rename", &blob_path)?;
+    let layer = stage_layer(&staging, tar)?;
 
     let now = Utc::now();
     let created = go_rfc3339_nano(now);
@@ -118,7 +97,7 @@ fn stage(
         "os": "linux",
         "created": created,
         "config": changes.to_config(),
-        "rootfs": { "type": "layers", "diff_ids": [layer.diff_id] },
+        "rootfs": { "type": "layers", "diff_ids": [&layer.diff_id] },
         "history": [{ "created": created, "created_by": "", "comment": message }],
     });
     if let (Some(v), Some(o)) = (host_variant(), config.as_object_mut()) {
@@ -142,19 +121,14 @@ fn stage(
             config_digest.clone(),
             config_bytes.len() as u64,
         ),
-        layers: vec![desc(MT_OCI_LAYER_GZIP, blob.clone(), blob_size)],
+        layers: vec![desc(MT_OCI_LAYER_GZIP, layer.blob.clone(), layer.blob_size)],
     };
     let manifest_digest = staging.put_blob(None, &encode(&manifest)?)?;
     let new = NewImage {
         config: config_digest,
         manifest: manifest_digest,
         manifest_media_type: MT_OCI_MANIFEST.to_string(),
-        layers: vec![ImageLayer {
-            diff_id: layer.diff_id,
-            blob,
-            media_type: MT_OCI_LAYER_GZIP.to_string(),
-            blob_size,
-        }],
+        layers: vec![layer],
         names: name.into_iter().collect(),
         repo_digests: vec![],
         created: Some(now),
@@ -162,13 +136,49 @@ fn stage(
     Ok((staging, new))
 }
 
-fn encode<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
+/// Reads an uncompressed layer tar once: extracts it into `staging` (which
+/// computes the diff id) and gzips it into a staged blob on the way.
+pub(crate) fn stage_layer(staging: &Staging, tar: impl Read) -> Result<ImageLayer> {
+    let gz_path = staging.dir().join(format!(
+        "layer-{}.tar.gz",
+        hex::encode(rand::random::<[u8; 6]>())
+    ));
+    let file = File::create(&gz_path).ctx("create", &gz_path)?;
+    let mut gz = gzip_writer(HashingWriter::new(BufWriter::with_capacity(
+        256 * 1024,
+        file,
+    )));
+    let layer = staging.extract_layer(
+        Tee {
+            inner: tar,
+            copy: &mut gz,
+        },
+        None,
+        None,
+    )?;
+    let (buf, blob, blob_size) = gz.finish().ctx("write", &gz_path)?.finish();
+    let file = buf
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .ctx("write", &gz_path)?;
+    file.sync_all().ctx("fsync", &gz_path)?;
+    let blob_path = staging.blob_path(&blob);
+    fs::rename(&gz_path, &blob_path).ctx("rename", &blob_path)?;
+    Ok(ImageLayer {
+        diff_id: layer.diff_id,
+        blob,
+        media_type: MT_OCI_LAYER_GZIP.to_string(),
+        blob_size,
+    })
+}
+
+pub(crate) fn encode<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(v).map_err(|e| StoreError::Invalid(format!("encoding image metadata: {e}")))
 }
 
 /// Go's `time.RFC3339Nano` (what docker writes): nanoseconds without
 /// trailing zeros, `Z` for UTC.
-fn go_rfc3339_nano(t: DateTime<Utc>) -> String {
+pub(crate) fn go_rfc3339_nano(t: DateTime<Utc>) -> String {
     let s = t.to_rfc3339_opts(SecondsFormat::Nanos, true);
     match s.split_once('.') {
         Some((secs, frac)) => {
@@ -184,7 +194,7 @@ fn go_rfc3339_nano(t: DateTime<Utc>) -> String {
 }
 
 /// The CPU variant containerd records for this host (`v8` on arm64).
-fn host_variant() -> Option<&'static str> {
+pub(crate) fn host_variant() -> Option<&'static str> {
     (std::env::consts::ARCH == "aarch64").then_some("v8")
 }
 

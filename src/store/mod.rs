@@ -19,6 +19,7 @@ pub mod atomic;
 pub mod check;
 pub mod compression;
 pub mod containers;
+pub mod diff;
 pub mod digest;
 pub mod error;
 pub mod extract;

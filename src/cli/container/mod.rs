@@ -5,6 +5,7 @@
 pub mod args;
 mod attach;
 mod create;
+mod files;
 mod inspect;
 mod lifecycle;
 mod logs;
@@ -20,6 +21,7 @@ use clap::Subcommand;
 pub use args::*;
 pub use attach::attach;
 pub use create::{create, run};
+pub use files::{commit, cp, diff, export};
 pub use inspect::{container_json, inspect_container};
 pub use lifecycle::*;
 pub use logs::logs;
@@ -83,6 +85,14 @@ pub enum ContainerCommand {
     /// Unmount a container's root filesystem
     #[command(visible_alias = "umount")]
     Unmount(MountArgs),
+    /// Copy files/folders between a container and the local filesystem
+    Cp(CpArgs),
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff(DiffArgs),
+    /// Create a new image from a container's changes
+    Commit(CommitArgs),
+    /// Export a container's filesystem as a tar archive
+    Export(ExportArgs),
 }
 
 pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
@@ -110,6 +120,10 @@ pub fn dispatch(settings: &Settings, cmd: &ContainerCommand) -> CliResult {
         ContainerCommand::Port(a) => port(settings, a),
         ContainerCommand::Mount(a) => mount(settings, a),
         ContainerCommand::Unmount(a) => unmount(settings, a),
+        ContainerCommand::Cp(a) => cp(settings, a),
+        ContainerCommand::Diff(a) => diff(settings, a),
+        ContainerCommand::Commit(a) => commit(settings, a),
+        ContainerCommand::Export(a) => export(settings, a),
     }
 }
 

@@ -4,12 +4,12 @@
 //! The pipe is a bounded channel rather than pipe(2): a closed OS pipe
 //! raises SIGPIPE, which a CLI may have set to kill the process.
 
-use std::collections::HashMap;
-use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use crate::store::diff::layer_tar::{TarOptions, TarWriter};
+use crate::store::diff::view::{Dir, Whiteouts, DIR_FLAGS};
 
 const CHUNK: usize = 256 * 1024;
 /// Chunks in flight: bounds the memory between producer and consumer.
@@ -94,64 +94,15 @@ impl Read for PipeReader {
 }
 
 /// Writes `root`'s contents as a layer tar: names relative to `root`,
-/// sorted (so the same tree gives the same diff id), owners, modes and
-/// mtimes kept, hard links as link entries, sockets skipped (as docker does).
+/// sorted (so the same tree gives the same diff id), owners, modes, mtimes
+/// and image xattrs kept, hard links as link entries, sockets skipped (as
+/// docker does). The walk never follows a symlink (see `store::diff`).
 pub fn write_tree(root: &Path, out: impl Write) -> io::Result<()> {
-    let mut tar = tar::Builder::new(out);
-    tar.follow_symlinks(false);
-    let mut links = HashMap::new();
-    walk(&mut tar, root, Path::new(""), &mut links)?;
-    tar.into_inner()?.flush()
-}
-
-fn walk<W: Write>(
-    tar: &mut tar::Builder<W>,
-    dir: &Path,
-    prefix: &Path,
-    links: &mut HashMap<(u64, u64), PathBuf>,
-) -> io::Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = prefix.join(entry.file_name());
-        let meta = fs::symlink_metadata(&path)?;
-        let ft = meta.file_type();
-        let mut h = tar::Header::new_gnu();
-        h.set_metadata_in_mode(&meta, tar::HeaderMode::Complete);
-        // Permission bits only; the type lives in the entry type.
-        h.set_mode(meta.mode() & 0o7777);
-        h.set_size(0);
-        if ft.is_dir() {
-            tar.append_data(&mut h, &name, io::empty())?;
-            walk(tar, &path, &name, links)?;
-        } else if ft.is_symlink() {
-            let target = fs::read_link(&path)?;
-            tar.append_link(&mut h, &name, target)?;
-        } else if ft.is_file() {
-            if meta.nlink() > 1 {
-                let key = (meta.dev(), meta.ino());
-                if let Some(first) = links.get(&key) {
-                    h.set_entry_type(tar::EntryType::Link);
-                    tar.append_link(&mut h, &name, first)?;
-                    continue;
-                }
-                links.insert(key, name.clone());
-            }
-            h.set_size(meta.len());
-            let file = File::open(&path)?;
-            // A file that changes size while being read must still fill
-            // exactly the size its header promised.
-            let data = file.take(meta.len()).chain(io::repeat(0)).take(meta.len());
-            tar.append_data(&mut h, &name, data)?;
-        } else if ft.is_char_device() || ft.is_block_device() {
-            let rdev = meta.rdev();
-            h.set_device_major(nix::sys::stat::major(rdev) as u32)?;
-            h.set_device_minor(nix::sys::stat::minor(rdev) as u32)?;
-            tar.append_data(&mut h, &name, io::empty())?;
-        } else if ft.is_fifo() {
-            tar.append_data(&mut h, &name, io::empty())?;
-        }
-    }
-    Ok(())
+    // The root itself may be a symlink the user named; nothing below it is followed.
+    let flags = DIR_FLAGS.difference(nix::fcntl::OFlag::O_NOFOLLOW);
+    let fd = nix::fcntl::open(root, flags, nix::sys::stat::Mode::empty())?;
+    let dir = Dir::new(vec![fd], Whiteouts::Plain)?;
+    let mut tar = TarWriter::new(out, TarOptions::default());
+    tar.contents(b"", &dir)?;
+    tar.finish().map(drop)
 }
