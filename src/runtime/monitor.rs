@@ -176,6 +176,7 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
             return 125;
         }
         report(&mut ready, 0, "ok");
+        shed_startup_memory();
         let log = open_log(&dir, &config);
         let mut health = config
             .health
@@ -352,4 +353,67 @@ impl HealthState {
             Ok(())
         });
     }
+}
+
+/// The monitor lives as long as its container, so after start-up it gives
+/// back what start-up touched: free heap goes back to the kernel, and the
+/// clean file-backed pages (CLI parsing, serde, the launcher) leave its
+/// resident set. MADV_PAGEOUT never discards data — dirty or shared pages
+/// are left alone — so it is safe on every mapping; pages the relay loop
+/// needs fault back in from the page cache.
+fn shed_startup_memory() {
+    // SAFETY: malloc_trim only returns unused heap to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    let Ok(smaps) = std::fs::read_to_string("/proc/self/smaps") else {
+        return;
+    };
+    let mut current: Option<(usize, usize, bool)> = None;
+    let mut dirty = 0u64;
+    let mut flush = |m: Option<(usize, usize, bool)>, dirty: u64| {
+        let Some((start, end, clean_candidate)) = m else {
+            return;
+        };
+        // MADV_RANDOM turns off fault-around, so what the relay loop touches
+        // later comes back one page at a time instead of 64 KiB at a time.
+        // SAFETY: advisory calls on our own mapping. DONTNEED is applied only
+        // to file-backed, read-only mappings with no dirty page: their pages
+        // are exactly the file's and fault back in unchanged.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_RANDOM);
+            if clean_candidate && dirty == 0 {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+            }
+        }
+    };
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if let Some((a, b)) = first.split_once('-') {
+            if let (Ok(start), Ok(end)) =
+                (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
+            {
+                flush(current.take(), dirty);
+                dirty = 0;
+                let mut f = line.split_whitespace();
+                let perms = f.nth(1).unwrap_or("");
+                let path = line.split_whitespace().nth(5).unwrap_or("");
+                let file_backed = path.starts_with('/');
+                current = file_backed.then_some((start, end, !perms.contains('w')));
+                continue;
+            }
+        }
+        if let Some(v) = line
+            .strip_prefix("Private_Dirty:")
+            .or_else(|| line.strip_prefix("Shared_Dirty:"))
+        {
+            dirty += v
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .unwrap_or(1);
+        }
+    }
+    flush(current.take(), dirty);
 }

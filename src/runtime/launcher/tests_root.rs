@@ -29,7 +29,12 @@ fn root() -> bool {
 fn busybox_rootfs(dir: &Path) -> PathBuf {
     let rootfs = dir.join("rootfs");
     std::fs::create_dir_all(rootfs.join("bin")).unwrap();
-    std::fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
+    // A hard link, not a copy: a copy is open for writing for a moment, and a
+    // test forking at that moment (tests run in threads) would inherit the
+    // write fd and make every exec of it fail with ETXTBSY.
+    if std::fs::hard_link("/bin/busybox", rootfs.join("bin/busybox")).is_err() {
+        std::fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
+    }
     for app in [
         "sh", "echo", "cat", "ls", "id", "hostname", "mount", "sleep", "touch", "grep", "true",
         "wc",
