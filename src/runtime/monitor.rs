@@ -371,7 +371,7 @@ fn shed_startup_memory() {
     };
     let mut current: Option<(usize, usize, bool)> = None;
     let mut dirty = 0u64;
-    let mut flush = |m: Option<(usize, usize, bool)>, dirty: u64| {
+    let flush = |m: Option<(usize, usize, bool)>, dirty: u64| {
         let Some((start, end, clean_candidate)) = m else {
             return;
         };
