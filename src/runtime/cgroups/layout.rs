@@ -86,6 +86,17 @@ pub struct CgroupLayout {
 
 /// Inspect the running system.
 pub fn detect() -> Result<CgroupLayout, CgroupError> {
+    // One read per process: the layout does not change under a running berth,
+    // and a start asks for it several times.
+    static LAYOUT: std::sync::OnceLock<CgroupLayout> = std::sync::OnceLock::new();
+    if let Some(l) = LAYOUT.get() {
+        return Ok(l.clone());
+    }
+    let layout = detect_uncached()?;
+    Ok(LAYOUT.get_or_init(|| layout).clone())
+}
+
+fn detect_uncached() -> Result<CgroupLayout, CgroupError> {
     let mountinfo = fs::read_to_string("/proc/self/mountinfo")
         .map_err(|e| CgroupError::io("read", "/proc/self/mountinfo", e))?;
     let cgroup = fs::read_to_string("/proc/self/cgroup")

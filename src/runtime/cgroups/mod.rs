@@ -325,13 +325,24 @@ impl Cgroup {
         else {
             return Ok(());
         };
+        // Each write to devices.allow/deny is one rule; keep both files open
+        // rather than opening one per rule.
+        let open = |name: &str| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(dir.join(name))
+                .map_err(|e| CgroupError::io("open", dir.join(name), e))
+        };
+        let mut allow = open("devices.allow")?;
+        let mut deny = open("devices.deny")?;
         for r in rules {
-            let file = if r.allow() {
-                "devices.allow"
+            let (file, name) = if r.allow() {
+                (&mut allow, "devices.allow")
             } else {
-                "devices.deny"
+                (&mut deny, "devices.deny")
             };
-            fsio::write(dir, file, &device_rule_line(r))?;
+            std::io::Write::write_all(file, device_rule_line(r).as_bytes())
+                .map_err(|e| CgroupError::io("write", dir.join(name), e))?;
         }
         Ok(())
     }

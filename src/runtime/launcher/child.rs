@@ -37,6 +37,9 @@ pub(super) struct ChildPlan<'a> {
     pub seccomp_install: Option<&'a SeccompInstaller<'a>>,
     /// Wait for the parent to write the id maps (new user namespace).
     pub wait_for_go: bool,
+    /// The parent moves us into the cgroups (in parallel with our set-up)
+    /// and says Go once done; we wait for that just before exec.
+    pub cgroup_by_parent: bool,
     pub setgroups_allowed: bool,
     /// Namespaces to join, user first and mount last.
     pub joins: &'a [(OwnedFd, CloneFlags)],
@@ -94,7 +97,7 @@ fn run(sys: &dyn Syscall, p: &ChildPlan<'_>) -> Result<Infallible, ChildError> {
     // Join the cgroup first so every later allocation is charged to it,
     // and before unsharing the cgroup namespace so its root is the
     // container's cgroup. "0" means the writing process.
-    for fd in p.cgroup_procs {
+    for fd in p.cgroup_procs.iter().filter(|_| !p.cgroup_by_parent) {
         sys.write_fd(fd.as_fd(), b"0")
             .map_err(os(Stage::Cgroup, "join the container's cgroup"))?;
     }
@@ -398,6 +401,10 @@ pub(super) fn finalize(
         seccomp(p.seccomp_install)?;
     }
     let cmd = exec::Command::from_process(pr)?;
+    if p.cgroup_by_parent {
+        // Nothing of the container's own runs before it is in its cgroups.
+        sync::recv_parent(p.chan).map_err(os(Stage::Cgroup, "wait to be placed in the cgroups"))?;
+    }
     let chan = move_fds(p.chan, p.preserve_fds).map_err(os(Stage::Fds, "arrange preserved fds"))?;
     if p.init {
         super::init::run(chan, &cmd)

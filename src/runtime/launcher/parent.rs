@@ -168,6 +168,29 @@ fn spawn(
         sync::send_parent(&chan_parent, ParentMsg::Go)
             .map_err(|e| reap(os("release the child")(e)))?;
     }
+    let mut cgroup_error = None;
+    if plan.cgroup_by_parent {
+        let text = pid.as_raw().to_string();
+        for fd in plan.cgroup_procs {
+            if let Err(e) = sys.write_fd(fd.as_fd(), text.as_bytes()) {
+                cgroup_error = Some(e);
+                break;
+            }
+        }
+        if cgroup_error.is_none() {
+            // A child that already failed has closed its end: its report follows.
+            let _ = sync::send_parent(&chan_parent, ParentMsg::Go);
+        } else {
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        }
+    }
+    if let Some(e) = cgroup_error {
+        // Prefer the child's own report if it failed first (its pid was gone).
+        return match sync::recv_child(chan_parent.as_raw_fd()) {
+            Ok(Some((ChildMsg::Failed(ce), _))) => Err(reap(from_child(ce, cmd))),
+            _ => Err(reap(os("place the container in its cgroups")(e))),
+        };
+    }
     let mut pty = None;
     loop {
         match sync::recv_child(chan_parent.as_raw_fd()) {
@@ -333,6 +356,11 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
         resolve_user: Some(req.resolve_user),
         seccomp_install: req.seccomp_install,
         wait_for_go: new_user,
+        // Moving a task between cgroup v1 hierarchies waits out an RCU grace
+        // period (~10 ms): the parent pays it while the child mounts its
+        // rootfs. Not with a cgroup namespace, whose root must be the
+        // container's cgroup at unshare time, nor with id maps to hand over.
+        cgroup_by_parent: !unshare_cgroup && !new_user && !req.cgroup_procs.is_empty(),
         setgroups_allowed,
         joins: &joins,
         unshare_cgroup,
@@ -422,6 +450,7 @@ pub fn exec_in(
         resolve_user: None,
         seccomp_install,
         wait_for_go: false,
+        cgroup_by_parent: false,
         // A rootless container's namespace denies setgroups; with a full
         // subuid mapping it is allowed. Try only when not in a userns.
         setgroups_allowed: !in_userns,
