@@ -487,3 +487,44 @@ fn pause_unpause_and_health() {
         .stdout_contains("hc");
     b.cmd(&["rm", "-f", "hc"]).success();
 }
+
+#[test]
+fn a_new_named_volume_starts_with_the_images_files() {
+    let (b, img) = with_busybox();
+    b.cmd(&[
+        "run",
+        "--rm",
+        "-v",
+        "etcvol:/etc",
+        &img,
+        "grep",
+        "-c",
+        "tester",
+        "/etc/passwd",
+    ])
+    .success()
+    .stdout_is("1\n");
+    // A reused volume keeps its own content.
+    b.cmd(&[
+        "run",
+        "--rm",
+        "-v",
+        "etcvol:/etc",
+        &img,
+        "sh",
+        "-c",
+        "echo mine > /etc/passwd",
+    ])
+    .success();
+    b.cmd(&[
+        "run",
+        "--rm",
+        "-v",
+        "etcvol:/etc",
+        &img,
+        "cat",
+        "/etc/passwd",
+    ])
+    .success()
+    .stdout_is("mine\n");
+}

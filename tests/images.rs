@@ -460,3 +460,28 @@ fn sixteen_concurrent_pulls_and_removals_keep_the_store_consistent() {
     b.cmd(&["pull", "-q", &m.reference]).success();
     check_clean(&b);
 }
+
+#[test]
+fn a_full_disk_fails_the_pull_cleanly() {
+    let reg = registry();
+    let img = images::push_busybox(reg, &unique_repo("full"), "latest");
+    let b = berth();
+    // A store on a tmpfs too small for the layer (the harness unmounts it on drop).
+    std::fs::create_dir_all(b.root()).expect("root dir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=900k", "tmpfs"])
+        .arg(b.root())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("skipping: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let out = b.cmd(&["pull", &img.reference]);
+    out.code(1)
+        .stderr_contains("Error:")
+        .stderr_contains("space");
+    b.cmd(&["images", "-q"]).success().stdout_is("");
+    check_clean(&b);
+}

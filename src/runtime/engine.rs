@@ -114,6 +114,9 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     };
     let built = spec::build_spec(&run_opts, &image_cfg, &mut ctx)
         .map_err(|e| cleanup_dir(RuntimeError::Invalid(e.to_string())))?;
+    if let Some(img) = &req.image {
+        copy_up_volumes(store, img, &built.volume_copies);
+    }
     let mut oci = built.spec;
     choose_seccomp(&req.run, &mut oci).map_err(cleanup_dir)?;
 
@@ -223,6 +226,28 @@ fn exposed_json(exposed: &[ContainerPort]) -> serde_json::Value {
     let map: serde_json::Map<String, serde_json::Value> =
         exposed.iter().map(|c| (c.to_string(), json!({}))).collect();
     serde_json::Value::Object(map)
+}
+
+/// docker's copy-up: a new, empty named volume mounted over a directory of
+/// the image starts with the image's files there. The topmost layer that
+/// has the directory provides them (a lower layer's files hidden by a
+/// whiteout are not resurrected: the search stops at a whiteout).
+fn copy_up_volumes(store: &Store, image: &ImageRecord, copies: &[spec::VolumeCopy]) {
+    for c in copies {
+        let rel = c.destination.trim_start_matches('/');
+        for layer in image.layers.iter().rev() {
+            let candidate = store.layer_diff_path(&layer.diff_id).join(rel);
+            match std::fs::symlink_metadata(&candidate) {
+                Ok(m) if m.is_dir() => {
+                    // Copies only into an empty volume, so a reused volume keeps its data.
+                    let _ = store.populate_from_image(&c.name, &candidate);
+                    break;
+                }
+                Ok(_) => break,
+                Err(_) => continue,
+            }
+        }
+    }
 }
 
 fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result<()> {
