@@ -357,10 +357,8 @@ impl HealthState {
 
 /// The monitor lives as long as its container, so after start-up it gives
 /// back what start-up touched: free heap goes back to the kernel, and the
-/// clean file-backed pages (CLI parsing, serde, the launcher) leave its
-/// resident set. MADV_PAGEOUT never discards data — dirty or shared pages
-/// are left alone — so it is safe on every mapping; pages the relay loop
-/// needs fault back in from the page cache.
+/// file-backed pages it mapped (CLI parsing, serde, the launcher) leave its
+/// resident set; pages the relay loop needs fault back in from the page cache.
 fn shed_startup_memory() {
     // SAFETY: malloc_trim only returns unused heap to the kernel.
     unsafe {
@@ -370,19 +368,19 @@ fn shed_startup_memory() {
         return;
     };
     let mut current: Option<(usize, usize, bool)> = None;
-    let mut dirty = 0u64;
-    let flush = |m: Option<(usize, usize, bool)>, dirty: u64| {
+    let mut private_copies = 0u64;
+    let flush = |m: Option<(usize, usize, bool)>, private_copies: u64| {
         let Some((start, end, clean_candidate)) = m else {
             return;
         };
         // MADV_RANDOM turns off fault-around, so what the relay loop touches
         // later comes back one page at a time instead of 64 KiB at a time.
         // SAFETY: advisory calls on our own mapping. DONTNEED is applied only
-        // to file-backed, read-only mappings with no dirty page: their pages
-        // are exactly the file's and fault back in unchanged.
+        // to file-backed, read-only mappings holding no private (anonymous)
+        // copy: their pages are the file's and fault back in unchanged.
         unsafe {
             libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_RANDOM);
-            if clean_candidate && dirty == 0 {
+            if clean_candidate && private_copies == 0 {
                 libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
             }
         }
@@ -393,8 +391,8 @@ fn shed_startup_memory() {
             if let (Ok(start), Ok(end)) =
                 (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
             {
-                flush(current.take(), dirty);
-                dirty = 0;
+                flush(current.take(), private_copies);
+                private_copies = 0;
                 let mut f = line.split_whitespace();
                 let perms = f.nth(1).unwrap_or("");
                 let path = line.split_whitespace().nth(5).unwrap_or("");
@@ -403,11 +401,11 @@ fn shed_startup_memory() {
                 continue;
             }
         }
-        if let Some(v) = line
-            .strip_prefix("Private_Dirty:")
-            .or_else(|| line.strip_prefix("Shared_Dirty:"))
-        {
-            dirty += v
+        // Anonymous pages in a file mapping are private copies (relocated
+        // data): those must never be dropped. Page-cache dirtiness (a binary
+        // just written by the linker) does not matter.
+        if let Some(v) = line.strip_prefix("Anonymous:") {
+            private_copies += v
                 .trim()
                 .trim_end_matches("kB")
                 .trim()
@@ -415,5 +413,5 @@ fn shed_startup_memory() {
                 .unwrap_or(1);
         }
     }
-    flush(current.take(), dirty);
+    flush(current.take(), private_copies);
 }
