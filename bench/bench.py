@@ -264,6 +264,9 @@ def bench_run(args, tmp, podman):
                          text=True, check=True).stdout.strip()
     with open(f"/proc/{pid}/status") as f:
         ppid = [l.split()[1] for l in f if l.startswith("PPid:")][0]
+    # Steady state: what the supervisor holds while its container runs
+    # (berth's monitor trims its start-up memory once it settles).
+    time.sleep(3)
     with open(f"/proc/{ppid}/status") as f:
         rss_kb = int([l.split()[1] for l in f if l.startswith("VmRSS:")][0])
     conmon = ""
@@ -272,6 +275,7 @@ def bench_run(args, tmp, podman):
                              capture_output=True, text=True).stdout.strip()
         cpid = subprocess.run(p + ["inspect", "-f", "{{.State.ConmonPid}}", cid], capture_output=True,
                               text=True).stdout.strip()
+        time.sleep(3)
         try:
             with open(f"/proc/{cpid}/status") as f:
                 ckb = int([l.split()[1] for l in f if l.startswith("VmRSS:")][0])

@@ -163,7 +163,7 @@ pub fn exec(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result
         tick_every: None,
     };
     let exit = relay
-        .run(&mask, || {})
+        .run(&mask, || false)
         .map_err(|e| RuntimeError::io("relay exec output", e))?;
     Ok(exit.code)
 }

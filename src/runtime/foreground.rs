@@ -89,7 +89,7 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
         forward_signals: opts.sig_proxy,
         tick_every: None,
     };
-    let exit = relay.run(&mask, || {}).unwrap_or(Exit {
+    let exit = relay.run(&mask, || false).unwrap_or(Exit {
         code: 255,
         signal: None,
     });

@@ -183,9 +183,15 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
             .clone()
             .filter(HealthConfig::enabled)
             .map(HealthState::new);
-        let tick = health
-            .as_ref()
-            .map(|h| h.config.interval().min(Duration::from_secs(1)));
+        // Without health checks the first tick only trims memory once the
+        // monitor has settled into waiting, and then stops.
+        let tick = Some(
+            health
+                .as_ref()
+                .map(|h| h.config.interval().min(Duration::from_secs(1)))
+                .unwrap_or(Duration::from_secs(2)),
+        );
+        let mut settled = false;
         let launched = started.launched;
         let relay = Relay {
             child: pid,
@@ -201,8 +207,18 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
         };
         let began = Instant::now();
         let exit = relay.run_serving(&mask, server.as_mut(), || {
-            if let Some(h) = health.as_mut() {
-                h.maybe_check(store, id, pid.as_raw(), began);
+            if !settled {
+                // Start-up's code pages came back while the loop got going;
+                // let them go again now that it is idle.
+                shed_startup_memory();
+                settled = true;
+            }
+            match health.as_mut() {
+                Some(h) => {
+                    h.maybe_check(store, id, pid.as_raw(), began);
+                    true
+                }
+                None => false,
             }
         });
         let exit = match exit {

@@ -57,7 +57,8 @@ pub struct Relay<'a> {
     pub to_terminal: bool,
     pub log: Option<LogWriter>,
     pub forward_signals: bool,
-    /// Called every `tick_every` (health checks, restart bookkeeping).
+    /// Called every `tick_every` (health checks, memory trimming) for as
+    /// long as it returns true.
     pub tick_every: Option<Duration>,
 }
 
@@ -108,7 +109,7 @@ fn write_all(fd: i32, mut data: &[u8]) {
 
 impl Relay<'_> {
     /// Runs until the container exits; `on_tick` runs every `tick_every`.
-    pub fn run(self, mask: &SigSet, on_tick: impl FnMut()) -> io::Result<Exit> {
+    pub fn run(self, mask: &SigSet, on_tick: impl FnMut() -> bool) -> io::Result<Exit> {
         self.run_serving(mask, None, on_tick)
     }
 
@@ -118,7 +119,7 @@ impl Relay<'_> {
         mut self,
         mask: &SigSet,
         mut attach: Option<&mut AttachServer>,
-        mut on_tick: impl FnMut(),
+        mut on_tick: impl FnMut() -> bool,
     ) -> io::Result<Exit> {
         let sfd = SignalFd::with_flags(mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
             .map_err(io::Error::from)?;
@@ -217,8 +218,11 @@ impl Relay<'_> {
             drop(fds);
             if let Some(t) = next_tick {
                 if Instant::now() >= t && exited.is_none() {
-                    on_tick();
-                    next_tick = self.tick_every.map(|d| Instant::now() + d);
+                    next_tick = if on_tick() {
+                        self.tick_every.map(|d| Instant::now() + d)
+                    } else {
+                        None
+                    };
                 }
             }
             for (kind, is_ready) in ready {

@@ -159,14 +159,29 @@ pub fn rm(settings: &Settings, args: &RmArgs) -> CliResult {
                 )));
             }
             control::kill(store, e, Signal::SIGKILL).map_err(rt)?;
-            control::wait(store, &e.id).map_err(rt)?;
+            match control::wait(store, &e.id) {
+                Ok(_) => {}
+                // An --rm container's supervisor removed it on exit: done.
+                Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => {
+                    return Ok(Some(name.to_string()))
+                }
+                Err(other) => return Err(rt(other)),
+            }
         }
-        let fresh = store.find_container(&e.id)?;
+        let fresh = match store.find_container(&e.id) {
+            Ok(f) => f,
+            Err(StoreError::ContainerNotFound(_)) => return Ok(Some(name.to_string())),
+            Err(other) => return Err(other.into()),
+        };
         if args.force {
             // `container mount` left it mounted: -f means unmount, then remove.
             crate::runtime::hostmount::unmount_container(store, &fresh).map_err(rt)?;
         }
-        engine::remove(store, &fresh, args.volumes).map_err(rt)?;
+        match engine::remove(store, &fresh, args.volumes) {
+            // Removed meanwhile by its own --rm supervisor: what was asked is done.
+            Ok(()) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => {}
+            Err(other) => return Err(rt(other)),
+        }
         Ok(Some(name.to_string()))
     })
 }
