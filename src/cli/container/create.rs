@@ -200,12 +200,47 @@ fn resolve_image(
     Ok(report.image)
 }
 
+/// Flags berth parses (docker has them) but cannot honour yet: a clear
+/// error beats silently running a container that differs from the request.
+fn refuse_unsupported(flags: &CreateFlags) -> CliResult<()> {
+    let unsupported = |flag: &str, hint: &str| {
+        Err(run_error(anyhow::anyhow!(
+            "{flag} is not supported by this berth yet{hint}"
+        )))
+    };
+    if flags.cgroup_parent.is_some() {
+        return unsupported("--cgroup-parent", "");
+    }
+    if flags.cpu_period.is_some() || flags.cpu_quota.is_some() {
+        return unsupported("--cpu-period/--cpu-quota", "; use --cpus");
+    }
+    match flags.cgroupns.as_deref() {
+        None | Some("") => {}
+        Some(_) => {
+            return unsupported(
+                "--cgroupns",
+                "; the default (host on cgroup v1, private on v2) applies",
+            )
+        }
+    }
+    match flags.userns.as_deref() {
+        None | Some("") | Some("host") => {}
+        Some(_) => return unsupported("--userns", "; only --userns=host"),
+    }
+    match flags.sdnotify.as_deref() {
+        None | Some("ignore") => {}
+        Some(_) => return unsupported("--sdnotify", "; only --sdnotify=ignore"),
+    }
+    Ok(())
+}
+
 /// Creates the container record for `run`/`create`.
 fn create_entry(
     settings: &Settings,
     flags: &CreateFlags,
     image_and_cmd: &[String],
 ) -> CliResult<(Store, ContainerEntry)> {
+    refuse_unsupported(flags)?;
     let store = Store::open(&settings.store).map_err(run_error)?;
     let (image_name, cmd) = image_and_cmd
         .split_first()
