@@ -11,6 +11,7 @@
 //! The kernel's mount table is the only record: "mounted" means the path is
 //! a mount point in `/proc/self/mountinfo`.
 
+use crate::store::containers::mounts::unescape_mountinfo;
 use std::path::{Path, PathBuf};
 
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
@@ -43,33 +44,7 @@ pub fn is_mountpoint(path: &Path) -> bool {
     };
     info.lines()
         .filter_map(|l| l.split(' ').nth(4))
-        .any(|p| Path::new(&unescape(p)) == path)
-}
-
-/// mountinfo writes space, tab, newline and backslash as `\ooo` octal.
-fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let octal = b
-            .get(i + 1..i + 4)
-            .filter(|d| b[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)));
-        match octal {
-            Some(d) => {
-                let v = u32::from(d[0] - b'0') * 64
-                    + u32::from(d[1] - b'0') * 8
-                    + u32::from(d[2] - b'0');
-                out.push(v as u8);
-                i += 4;
-            }
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+        .any(|p| Path::new(&unescape_mountinfo(p)) == path)
 }
 
 fn require_root(store: &Store, what: &str) -> Result<()> {
@@ -300,7 +275,7 @@ mod tests {
 
     #[test]
     fn mountinfo_paths_unescape() {
-        assert_eq!(unescape("/a\\040b"), "/a b");
+        assert_eq!(unescape_mountinfo("/a\\040b"), "/a b");
         assert!(is_mountpoint(Path::new("/")));
         assert!(!is_mountpoint(Path::new("/no/such/dir")));
     }

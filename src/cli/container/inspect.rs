@@ -16,18 +16,6 @@ use crate::store::Store;
 
 const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
-fn status_name(e: &ContainerEntry) -> &'static str {
-    match e.state.status {
-        ContainerStatus::Created => "created",
-        ContainerStatus::Running => "running",
-        ContainerStatus::Paused => "paused",
-        ContainerStatus::Restarting => "restarting",
-        ContainerStatus::Exited => "exited",
-        ContainerStatus::Dead => "dead",
-        ContainerStatus::Removing => "removing",
-    }
-}
-
 /// docker's container inspect object.
 pub fn container_json(store: &Store, e: &ContainerEntry) -> Value {
     let config = engine::load_config(store, &e.id).unwrap_or_default();
@@ -47,7 +35,7 @@ pub fn container_json(store: &Store, e: &ContainerEntry) -> Value {
         "Path": config.path,
         "Args": config.args,
         "State": {
-            "Status": status_name(e),
+            "Status": e.state.status.as_str(),
             "Running": running,
             "Paused": e.state.paused,
             "Restarting": e.state.status == ContainerStatus::Restarting,

@@ -33,18 +33,6 @@ const PS_HEADERS: &[(&str, &str)] = &[
     ("LocalVolumes", "LOCAL VOLUMES"),
 ];
 
-fn state_name(e: &ContainerEntry) -> &'static str {
-    match e.state.status {
-        ContainerStatus::Created => "created",
-        ContainerStatus::Running => "running",
-        ContainerStatus::Paused => "paused",
-        ContainerStatus::Restarting => "restarting",
-        ContainerStatus::Exited => "exited",
-        ContainerStatus::Dead => "dead",
-        ContainerStatus::Removing => "removing",
-    }
-}
-
 /// docker's STATUS column.
 pub fn status_string(e: &ContainerEntry) -> String {
     let now = Utc::now();
@@ -132,7 +120,7 @@ impl Filters {
                 .iter()
                 .filter(|(k, _)| k == key)
                 .any(|(_, v)| match key {
-                    "status" => state_name(e) == v,
+                    "status" => e.state.status.as_str() == v,
                     "name" => e.name.contains(v.trim_start_matches('/')),
                     "id" => e.id.starts_with(v.as_str()),
                     "exited" => {
@@ -213,7 +201,7 @@ pub fn ps(settings: &Settings, args: &PsArgs) -> CliResult {
             "Ports": e.ports.join(", "),
             "RunningFor": time_ago(e.created),
             "Size": "0B",
-            "State": state_name(e),
+            "State": e.state.status.as_str(),
             "Status": status_string(e),
         }));
         if args.latest && items.len() == 1 {

@@ -2,6 +2,7 @@
 //! mounted where, with which controllers) and /proc/self/cgroup (where the
 //! caller sits in each hierarchy).
 
+use crate::store::containers::mounts::unescape_mountinfo;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -237,8 +238,8 @@ struct Mount<'a> {
 fn parse_mount_line(line: &str) -> Option<Mount<'_>> {
     let (left, right) = line.split_once(" - ")?;
     let mut l = left.split(' ');
-    let root = unescape(l.nth(3)?);
-    let mount_point = PathBuf::from(unescape(l.next()?));
+    let root = unescape_mountinfo(l.nth(3)?);
+    let mount_point = PathBuf::from(unescape_mountinfo(l.next()?));
     let mut r = right.split(' ');
     let fstype = r.next()?;
     if fstype != "cgroup" && fstype != "cgroup2" {
@@ -252,29 +253,6 @@ fn parse_mount_line(line: &str) -> Option<Mount<'_>> {
         fstype,
         super_options,
     })
-}
-
-/// mountinfo escapes space, tab, newline and backslash as `\ooo`.
-fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let octal = b
-            .get(i + 1..i + 4)
-            .filter(|d| d.iter().all(|c| (b'0'..=b'7').contains(c)));
-        match (b[i], octal) {
-            (b'\\', Some(d)) => {
-                out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
-                i += 4;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `4:memory:/a/b` → (["memory"], "/a/b"); `0::/x` → ([], "/x").

@@ -16,7 +16,7 @@
 
 mod check;
 mod liveness;
-mod mounts;
+pub mod mounts;
 mod users;
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub(super) fn mount_under(dir: &Path) -> Option<PathBuf> {
 }
 
 /// mountinfo writes space, tab, newline and backslash as `\ooo` octal.
-pub(super) fn unescape_mountinfo(s: &str) -> String {
+pub fn unescape_mountinfo(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
