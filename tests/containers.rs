@@ -528,3 +528,37 @@ fn a_new_named_volume_starts_with_the_images_files() {
     .success()
     .stdout_is("mine\n");
 }
+
+#[test]
+fn a_failed_start_leaves_no_cgroup_and_no_monitor() {
+    let (b, img) = with_busybox();
+    let cid = b.scratch("cid").join("id");
+    let cid_arg = cid.to_str().unwrap_or_default().to_string();
+    b.cmd(&["run", "-d", "--cidfile", &cid_arg, &img, "no-such-command"])
+        .code(127);
+    let id = std::fs::read_to_string(&cid).expect("cidfile written at create");
+    for hierarchy in ["pids", "memory", "cpu", "freezer", "unified"] {
+        let dir = std::path::Path::new("/sys/fs/cgroup")
+            .join(hierarchy)
+            .join("berth")
+            .join(&id);
+        assert!(!dir.exists(), "cgroup left behind: {}", dir.display());
+    }
+    let monitors = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+                .filter(|c| String::from_utf8_lossy(c).contains(&id))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(
+        monitors, 0,
+        "a monitor for the failed container is still running"
+    );
+    // The container stays, created-but-failed, as docker leaves it.
+    b.cmd(&["inspect", "-f", "{{.State.ExitCode}}", &id])
+        .success()
+        .stdout_is("127\n");
+    b.cmd(&["rm", &id]).success();
+}
