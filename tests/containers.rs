@@ -562,3 +562,21 @@ fn a_failed_start_leaves_no_cgroup_and_no_monitor() {
         .stdout_is("127\n");
     b.cmd(&["rm", &id]).success();
 }
+
+#[test]
+fn start_attach_on_a_running_container_attaches() {
+    let (b, img) = with_busybox();
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "late",
+        &img,
+        "sh",
+        "-c",
+        "sleep 1; echo late; exit 6",
+    ])
+    .success();
+    b.cmd(&["start", "-a", "late"]).code(6).stdout_is("late\n");
+    b.cmd(&["rm", "late"]).success();
+}

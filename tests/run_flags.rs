@@ -736,6 +736,10 @@ fn image_mount_is_read_only_and_guards_removal() {
     assert!(Path::new(&path).join("bin/busybox").is_file());
     assert!(std::fs::write(Path::new(&path).join("x"), "no").is_err());
     b.cmd(&["rmi", &img]).code(1).stderr_contains("mounted");
+    b.cmd(&["image", "prune", "-a", "-f"]).success();
+    b.cmd(&["images", "-q"])
+        .success()
+        .stdout_contains(&b.cmd(&["inspect", "-f", "{{.Id}}", &img]).stdout_trim()[7..19]);
     b.cmd(&["image", "unmount", &img]).success();
     assert!(!Path::new(&path).join("bin").exists());
     b.cmd(&["image", "mount", &img]).success();

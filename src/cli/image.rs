@@ -593,7 +593,14 @@ pub fn prune(settings: &Settings, args: &PruneArgs) -> CliResult {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let actions = store.prune_images_checked(args.all)?;
+    // Images mounted with `image mount` stay, as docker keeps images in use.
+    let mounted: Vec<crate::store::Digest> = store
+        .list_images()?
+        .into_iter()
+        .filter(|i| crate::runtime::hostmount::image_is_mounted(&store, i))
+        .map(|i| i.id)
+        .collect();
+    let actions = store.prune_images_keeping(args.all, &mounted)?;
     let mut deleted = 0u64;
     if !actions.is_empty() {
         println!("Deleted Images:");

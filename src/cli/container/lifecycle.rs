@@ -87,10 +87,16 @@ pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
         let store = open(settings)?;
         let entry = find(&store, &args.containers[0])?;
         if is_running(&entry) {
-            return Err(CliError::msg(format!(
-                "container {} is already running; use berth logs -f to follow it",
-                args.containers[0]
-            )));
+            // docker attaches to a container that is already running.
+            return super::attach::attach(
+                settings,
+                &AttachArgs {
+                    detach_keys: args.detach_keys.clone(),
+                    no_stdin: !args.interactive,
+                    sig_proxy: true,
+                    container: entry.id.clone(),
+                },
+            );
         }
         if args.interactive && engine::load_config(&store, &entry.id).map_err(rt)?.tty {
             let keys = super::attach::detach_keys(args.detach_keys.as_deref(), 1)?;

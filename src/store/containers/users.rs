@@ -64,7 +64,19 @@ impl Store {
 
     /// `docker image prune`: `prune_images`, keeping images containers use.
     pub fn prune_images_checked(&self, all: bool) -> Result<Vec<RemoveAction>> {
-        let users = self.container_users()?;
+        self.prune_images_keeping(all, &[])
+    }
+
+    /// `prune_images_checked`, also keeping the images listed in `keep`
+    /// (e.g. mounted with `image mount`), as if a container used them.
+    pub fn prune_images_keeping(&self, all: bool, keep: &[Digest]) -> Result<Vec<RemoveAction>> {
+        let mut users = self.container_users()?;
+        for id in keep {
+            users
+                .by_image
+                .entry(id.clone())
+                .or_insert_with(|| "an image mount".to_string());
+        }
         self.prune_images(all, &users)
     }
 }
