@@ -212,6 +212,12 @@ pub fn parse_line(raw: &str) -> Option<LogEntry> {
 
 /// Every entry, oldest first, across rotated files.
 pub fn read_all(path: &Path) -> io::Result<Vec<LogEntry>> {
+    Ok(read_all_with_offset(path)?.0)
+}
+
+/// `read_all`, plus how many bytes of the current file it consumed (whole
+/// lines only), so a follower can go on exactly where the read stopped.
+pub fn read_all_with_offset(path: &Path) -> io::Result<(Vec<LogEntry>, u64)> {
     let mut files = Vec::new();
     for i in (1..100).rev() {
         let p = rotated(path, i);
@@ -221,19 +227,30 @@ pub fn read_all(path: &Path) -> io::Result<Vec<LogEntry>> {
     }
     files.push(path.to_path_buf());
     let mut out = Vec::new();
-    for f in files {
+    let mut offset = 0u64;
+    let last = files.len() - 1;
+    for (n, f) in files.into_iter().enumerate() {
         let file = match File::open(&f) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e),
         };
-        for line in BufReader::new(file).lines() {
-            if let Some(e) = parse_line(&line?) {
+        let mut reader = BufReader::new(file);
+        loop {
+            let mut line = String::new();
+            let read = reader.read_line(&mut line)?;
+            if read == 0 || !line.ends_with('\n') {
+                break;
+            }
+            if n == last {
+                offset += read as u64;
+            }
+            if let Some(e) = parse_line(line.trim_end_matches('\n')) {
                 out.push(e);
             }
         }
     }
-    Ok(out)
+    Ok((out, offset))
 }
 
 /// `--since`/`--until`: RFC 3339, a Unix timestamp, or a relative duration (`42m`).

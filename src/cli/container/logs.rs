@@ -11,7 +11,9 @@ use super::lifecycle::{find, open};
 use crate::cli::error::{CliError, CliResult};
 use crate::runtime::config::LogDriver;
 use crate::runtime::engine;
-use crate::runtime::logs::{parse_line, parse_time_bound, read_all, select, LogEntry, Stream};
+use crate::runtime::logs::{
+    parse_line, parse_time_bound, read_all_with_offset, select, LogEntry, Stream,
+};
 use crate::settings::Settings;
 use crate::store::containers::ContainerStatus;
 
@@ -66,7 +68,7 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
                 .max(0) as usize,
         ),
     };
-    let entries = read_all(&path).unwrap_or_default();
+    let (entries, offset) = read_all_with_offset(&path).unwrap_or_default();
     for e in select(entries, since, until, tail) {
         emit(&e, args.timestamps);
     }
@@ -75,12 +77,21 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
         return Ok(ExitCode::SUCCESS);
     }
     // Follow: new lines from the current end until the container stops.
-    let mut file = match std::fs::File::open(&path) {
-        Ok(f) => f,
-        Err(_) => return Ok(ExitCode::SUCCESS),
+    // The monitor creates the log just after the container starts: a
+    // follower that comes first waits for it rather than missing everything.
+    let mut file = loop {
+        match std::fs::File::open(&path) {
+            Ok(f) => break f,
+            Err(_) if still_running(&store, &entry.id) => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Err(_) => return Ok(ExitCode::SUCCESS),
+        }
     };
-    let mut pos = file.seek(SeekFrom::End(0)).unwrap_or(0);
+    // Go on exactly after what was printed above.
+    let mut pos = offset;
     let mut pending = String::new();
+    let mut finishing = false;
     loop {
         let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(pos);
         if len < pos {
@@ -112,16 +123,23 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
             }
         }
         let _ = std::io::stdout().flush();
-        let state = store.find_container(&entry.id).map(|e| e.state);
-        let running = state.as_ref().is_ok_and(|s| {
-            matches!(
-                s.status,
-                ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting
-            ) && !s.is_stale()
-        });
-        if !running {
+        if finishing {
             return Ok(ExitCode::SUCCESS);
+        }
+        if !still_running(&store, &entry.id) {
+            // One more pass: the last lines may have landed after this read.
+            finishing = true;
+            continue;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+fn still_running(store: &crate::store::Store, id: &str) -> bool {
+    store.find_container(id).is_ok_and(|e| {
+        matches!(
+            e.state.status,
+            ContainerStatus::Running | ContainerStatus::Paused | ContainerStatus::Restarting
+        ) && !e.state.is_stale()
+    })
 }
