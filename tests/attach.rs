@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::with_busybox;
+
 use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
@@ -12,16 +14,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::pty::{openpty, Winsize};
-use support::images;
-use support::{berth, registry, unique_repo, TestBerth};
-
-fn with_busybox() -> (TestBerth, String) {
-    let reg = registry();
-    let img = images::push_busybox(reg, &unique_repo("bb"), "latest");
-    let b = berth();
-    b.cmd(&["pull", "-q", &img.reference]).success();
-    (b, img.reference)
-}
+use support::TestBerth;
 
 /// berth running with a pty we hold the master of as its controlling
 /// terminal, as a user's shell would run it.

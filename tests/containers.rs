@@ -3,31 +3,11 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use support::{wait_until, with_busybox};
 
-use support::images;
-use support::{berth, registry, unique_repo, TestBerth};
+use std::time::Duration;
 
 /// A store holding a busybox image; returns the store and the image name.
-fn with_busybox() -> (TestBerth, String) {
-    let reg = registry();
-    let img = images::push_busybox(reg, &unique_repo("bb"), "latest");
-    let b = berth();
-    b.cmd(&["pull", "-q", &img.reference]).success();
-    (b, img.reference)
-}
-
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
-
 #[test]
 fn run_prints_output_and_returns_the_exit_code() {
     let (b, img) = with_busybox();

@@ -3,23 +3,16 @@
 
 mod support;
 
+use support::with_busybox;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use support::images;
-use support::{berth, registry, unique_repo, TestBerth};
+use support::TestBerth;
 
 /// A store holding a busybox image; returns the store and the image name.
-fn with_busybox() -> (TestBerth, String) {
-    let reg = registry();
-    let img = images::push_busybox(reg, &unique_repo("bb"), "latest");
-    let b = berth();
-    b.cmd(&["pull", "-q", &img.reference]).success();
-    (b, img.reference)
-}
-
 /// Runs berth and returns its raw stdout (tar streams are not text).
 fn raw_stdout(b: &TestBerth, args: &[&str], input: Option<&[u8]>) -> Vec<u8> {
     use std::io::Write;

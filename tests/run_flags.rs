@@ -4,31 +4,13 @@
 
 mod support;
 
+use support::{wait_until, with_busybox};
+
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::images;
-use support::{berth, registry, unique_repo, TestBerth};
-
-fn with_busybox() -> (TestBerth, String) {
-    let reg = registry();
-    let img = images::push_busybox(reg, &unique_repo("flags"), "latest");
-    let b = berth();
-    b.cmd(&["pull", "-q", &img.reference]).success();
-    (b, img.reference)
-}
-
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
+use support::{berth, TestBerth};
 
 fn inspect(b: &TestBerth, format: &str, name: &str) -> String {
     let out = b.cmd(&["inspect", "-f", format, name]);

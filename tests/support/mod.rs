@@ -36,3 +36,25 @@ pub fn unique_repo(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     format!("{prefix}-{}-{n}", std::process::id())
 }
+
+/// A fresh store holding a busybox image pulled from the shared registry;
+/// returns the store and the image reference.
+pub fn with_busybox() -> (TestBerth, String) {
+    let reg = registry();
+    let img = images::push_busybox(reg, &unique_repo("bb"), "latest");
+    let b = berth();
+    b.cmd(&["pull", "-q", &img.reference]).success();
+    (b, img.reference)
+}
+
+/// Polls `f` every 50 ms until it holds or `limit` passes.
+pub fn wait_until(limit: std::time::Duration, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    false
+}
