@@ -260,9 +260,41 @@ pub struct ContainerConfig {
     pub anonymous_volumes: Vec<String>,
     pub init: bool,
     pub hostname: String,
-    /// Ports published at create (`-p`, `-P`); forwarded once networking lands.
+    /// Ports published at create (`-p`, `-P`), forwarded at each start.
     #[serde(default)]
     pub ports: Vec<super::ports::PortMapping>,
+    #[serde(default)]
+    pub network: NetworkConfig,
+}
+
+/// How a container is networked: decided at create, wired at each start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NetworkConfig {
+    /// docker's `HostConfig.NetworkMode`: `bridge`, `none`, `host`,
+    /// `container:<id>`, `slirp4netns`, `pasta`, or a network's name.
+    pub mode: String,
+    /// The bridge networks joined, in order (the first is `eth0`).
+    #[serde(default)]
+    pub networks: Vec<NetworkJoin>,
+}
+
+impl NetworkConfig {
+    /// User-mode networking (`slirp4netns`, `pasta`) instead of a bridge.
+    pub fn user_mode(&self) -> Option<&str> {
+        matches!(self.mode.as_str(), "slirp4netns" | "pasta").then_some(self.mode.as_str())
+    }
+}
+
+/// One bridge network a container joins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkJoin {
+    pub name: String,
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `--ip`: a fixed address instead of the next free one.
+    #[serde(default)]
+    pub ip: Option<std::net::Ipv4Addr>,
 }
 
 #[cfg(test)]

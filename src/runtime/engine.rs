@@ -14,6 +14,7 @@ use super::config::{ContainerConfig, HealthConfig, LogConfig, RestartPolicy};
 use super::error::{Result, RuntimeError};
 use super::etc_files::write_etc_files;
 use super::inspect_json::{docker_config_json, host_config_json};
+use super::networking;
 use super::launcher::{self, LaunchRequest, Launched, LinuxSyscall, RootfsSource, Stdio};
 use super::ports::{self, ContainerPort, PortMapping};
 use super::relay::Exit;
@@ -73,7 +74,9 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         .hostname
         .clone()
         .unwrap_or_else(|| id[..12].to_string());
-    write_etc_files(&dir, &hostname, &req.run).map_err(cleanup_dir)?;
+    let network = networking::resolve(store, &req.run).map_err(cleanup_dir)?;
+    let host_gateway = networking::host_gateway(store, &network);
+    write_etc_files(&dir, &hostname, &req.run, host_gateway).map_err(cleanup_dir)?;
     // berth's launcher is the init (no host binary to bind-mount): the spec
     // builder must not add docker-init.
     let mut run_opts = req.run.clone();
@@ -132,9 +135,15 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     let mut docker_config = docker_config_json(&req, &image_cfg, &cfg_json, &hostname, &args, &oci);
     docker_config["ExposedPorts"] = exposed_json(&exposed);
     let mut host_config = host_config_json(&req);
+    host_config["NetworkMode"] = json!(network.mode);
     host_config["PortBindings"] = ports::port_bindings_json(&published);
     host_config["PublishAllPorts"] = json!(req.publish_all);
     let ps_ports = ports::display(&published, &exposed);
+    let ps_networks: Vec<String> = if network.networks.is_empty() {
+        vec![network.mode.clone()]
+    } else {
+        network.networks.iter().map(|n| n.name.clone()).collect()
+    };
     let config = ContainerConfig {
         docker_config,
         host_config,
@@ -155,6 +164,7 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         init: req.run.init,
         hostname,
         ports: published,
+        network,
     };
     let new = NewContainer {
         name: req.name.clone(),
@@ -164,20 +174,14 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         labels: req.labels.clone(),
         mounts: created_volumes.clone(),
         rootfs: req.rootfs_dir.clone(),
+        ports: ps_ports,
+        networks: ps_networks,
         spec: serde_json::to_value(&oci).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
         config: serde_json::to_value(&config).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
     };
     let created = store
         .create_container_in(reservation, new)
-        .and_then(|entry| {
-            if ps_ports.is_empty() {
-                return Ok(entry);
-            }
-            store.update_container(&entry.id, |e| {
-                e.ports = ps_ports;
-                Ok(())
-            })
-        });
+        ;
     match created {
         Ok(entry) => Ok(entry),
         Err(e) => {
@@ -313,6 +317,8 @@ fn image_health(cfg: &serde_json::Value) -> Option<HealthConfig> {
 pub struct Started {
     pub launched: Launched,
     pub cgroup: Cgroup,
+    /// Released by [`mark_exited`].
+    pub network: Option<networking::Attached>,
 }
 
 /// Launches a created (or exited) container. `stdio` decides who sees its
@@ -377,6 +383,15 @@ pub fn launch_container(
         &resources,
     )
     .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+    let plan = match networking::prepare(store, &entry.id, &entry.name, &config) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = cgroup.destroy();
+            return Err(e);
+        }
+    };
+    let user_net = std::cell::RefCell::new(None);
+    let wire = |pid: nix::unistd::Pid| plan.wire(pid.as_raw(), &user_net);
     let result = (|| {
         let device_rules = oci
             .linux()
@@ -420,6 +435,10 @@ pub fn launch_container(
             die_with_parent: true,
             init: config.init,
             resolve_user: &resolve,
+            before_exec: match plan {
+                networking::Plan::None => None,
+                _ => Some(&wire as &launcher::BeforeExec),
+            },
         };
         launcher::launch(&LinuxSyscall, &req).map_err(|e| match e.exit_code() {
             127 => RuntimeError::CommandNotFound(e.to_string()),
@@ -427,10 +446,19 @@ pub fn launch_container(
             _ => RuntimeError::Setup(e.to_string()),
         })
     })();
+    let user_net = user_net.into_inner();
     match result {
-        Ok(launched) => Ok(Started { launched, cgroup }),
+        Ok(launched) => Ok(Started {
+            launched,
+            cgroup,
+            network: plan.into_attached(user_net),
+        }),
         Err(e) => {
             let _ = cgroup.destroy();
+            if let Some(networking::Attached::UserMode(n)) = &user_net {
+                n.stop();
+            }
+            plan.abandon(store.root(), &entry.id);
             Err(e)
         }
     }
@@ -454,10 +482,12 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
     })?)
 }
 
-/// Records an exit, and removes the cgroup.
-pub fn mark_exited(store: &Store, id: &str, exit: Exit, cgroup: &Cgroup) -> Result<ContainerEntry> {
+/// Records an exit, and removes the cgroup and the network.
+pub fn mark_exited(store: &Store, id: &str, exit: Exit, started: &Started) -> Result<ContainerEntry> {
+    let cgroup = &started.cgroup;
     let oom = cgroup.oom_killed();
     let _ = cgroup.destroy();
+    networking::release(store, id, started.network.as_ref());
     let _ = std::fs::write(
         store.container_dir(id).join("exit-code"),
         exit.code.to_string(),

@@ -4,10 +4,17 @@
 use std::path::Path;
 
 use super::error::{Result, RuntimeError};
-use super::spec::RunOptions;
+use super::spec::{NetworkMode, RunOptions};
 
 /// /etc/hostname, /etc/hosts and /etc/resolv.conf for the container.
-pub(super) fn write_etc_files(dir: &Path, hostname: &str, run: &RunOptions) -> Result<()> {
+/// `host_gateway`: the host as the container reaches it (`host-gateway` in
+/// `--add-host`; `net` adds `host.containers.internal` itself).
+pub(super) fn write_etc_files(
+    dir: &Path,
+    hostname: &str,
+    run: &RunOptions,
+    host_gateway: Option<std::net::Ipv4Addr>,
+) -> Result<()> {
     let io = |what: &str| {
         let what = what.to_string();
         move |e| RuntimeError::io(what.clone(), e)
@@ -18,10 +25,30 @@ pub(super) fn write_etc_files(dir: &Path, hostname: &str, run: &RunOptions) -> R
     );
     for h in &run.add_hosts {
         if let Some((name, ip)) = h.split_once(':') {
-            hosts.push_str(&format!("{ip}\t{name}\n"));
+            if ip == "host-gateway" {
+                let gw = host_gateway.ok_or_else(|| {
+                    RuntimeError::Invalid(format!(
+                        "--add-host {h}: host-gateway needs a bridge network or user-mode networking"
+                    ))
+                })?;
+                hosts.push_str(&format!("{gw}\t{name}\n"));
+            } else {
+                hosts.push_str(&format!("{ip}\t{name}\n"));
+            }
         }
     }
-    hosts.push_str(&format!("127.0.1.1\t{hostname}\n"));
+    // Bridged containers get their own address's line when they start.
+    let bridged = run.network == NetworkMode::Bridge
+        && !run
+            .networks
+            .first()
+            .is_some_and(|n| n.starts_with("slirp4netns") || n.starts_with("pasta"));
+    if !bridged {
+        hosts.push_str(&format!("127.0.1.1\t{hostname}\n"));
+    }
+    if let (false, Some(gw)) = (bridged, host_gateway) {
+        hosts.push_str(&format!("{gw}\thost.containers.internal host.docker.internal\n"));
+    }
     std::fs::write(dir.join("hosts"), hosts).map_err(io("write hosts"))?;
     let resolv = if run.dns.is_empty() && run.dns_search.is_empty() && run.dns_options.is_empty() {
         host_resolv_conf()

@@ -15,6 +15,7 @@ pub mod cgroups;
 pub mod config;
 pub mod control;
 pub mod engine;
+pub mod networking;
 pub mod error;
 mod etc_files;
 pub mod exec;

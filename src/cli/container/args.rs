@@ -136,9 +136,16 @@ pub struct CreateFlags {
     /// Assign a name to the container
     #[arg(long)]
     pub name: Option<String>,
-    /// Connect a container to a network (none, host, bridge, container:<name|id>)
-    #[arg(long = "network", alias = "net")]
-    pub network: Option<String>,
+    /// Connect a container to a network (bridge, none, host, container:<name|id>,
+    /// slirp4netns, pasta, or a network's name; repeat for more networks)
+    #[arg(long = "network", alias = "net", value_name = "network")]
+    pub network: Vec<String>,
+    /// Add network-scoped alias for the container
+    #[arg(long = "network-alias", alias = "net-alias", value_name = "list")]
+    pub network_aliases: Vec<String>,
+    /// IPv4 address (e.g., 172.30.100.104)
+    #[arg(long = "ip", value_name = "string")]
+    pub ip: Option<String>,
     /// Disable any container-specified HEALTHCHECK
     #[arg(long = "no-healthcheck")]
     pub no_healthcheck: bool,

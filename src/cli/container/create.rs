@@ -58,17 +58,40 @@ fn parse_labels(flags: &CreateFlags) -> CliResult<BTreeMap<String, String>> {
     Ok(labels)
 }
 
-fn network_mode(s: Option<&str>) -> CliResult<NetworkMode> {
-    Ok(match s.unwrap_or("bridge") {
-        "none" => NetworkMode::None,
-        "host" => NetworkMode::Host,
-        "bridge" | "default" | "" => NetworkMode::Bridge,
+/// `--network` values → the namespace choice and the networks to join.
+/// `none`, `host`, `container:` and user-mode networking stand alone;
+/// bridge networks may be repeated. Without `--network`, root gets the
+/// default bridge and rootless users user-mode networking.
+fn network_mode(values: &[String], rootless: bool) -> CliResult<(NetworkMode, Vec<String>)> {
+    let alone = |v: &str| {
+        matches!(v, "none" | "host" | "slirp4netns" | "pasta")
+            || v.starts_with("container:")
+            || v.starts_with("slirp4netns:")
+            || v.starts_with("pasta:")
+    };
+    if values.len() > 1 {
+        if let Some(v) = values.iter().find(|v| alone(v)) {
+            return Err(run_error(anyhow::anyhow!(
+                "conflicting options: cannot attach to other networks when using --network {v}"
+            )));
+        }
+    }
+    let Some(first) = values.first() else {
+        let default = if rootless { "slirp4netns" } else { "bridge" };
+        return Ok((NetworkMode::Bridge, vec![default.to_string()]));
+    };
+    Ok(match first.as_str() {
+        "none" => (NetworkMode::None, Vec::new()),
+        "host" => (NetworkMode::Host, Vec::new()),
+        "" => return Err(run_error(anyhow::anyhow!("invalid network name: an empty string"))),
         other => match other.strip_prefix("container:") {
-            Some(c) => NetworkMode::Container(c.to_string()),
+            Some(c) => (NetworkMode::Container(c.to_string()), Vec::new()),
             None => {
-                return Err(run_error(anyhow::anyhow!(
-                    "network {other} not found; use none, host, bridge or container:<name|id>"
-                )))
+                let names = values
+                    .iter()
+                    .map(|v| if v == "default" { "bridge".to_string() } else { v.clone() })
+                    .collect();
+                (NetworkMode::Bridge, names)
             }
         },
     })
@@ -95,7 +118,12 @@ fn health_config(flags: &CreateFlags) -> CliResult<Option<HealthConfig>> {
     }))
 }
 
-pub(super) fn run_options(flags: &CreateFlags, cmd: &[String]) -> CliResult<RunOptions> {
+pub(super) fn run_options(
+    flags: &CreateFlags,
+    cmd: &[String],
+    rootless: bool,
+) -> CliResult<RunOptions> {
+    let (network, networks) = network_mode(&flags.network, rootless)?;
     Ok(RunOptions {
         cmd: cmd.to_vec(),
         entrypoint: flags.entrypoint.clone(),
@@ -130,7 +158,17 @@ pub(super) fn run_options(flags: &CreateFlags, cmd: &[String]) -> CliResult<RunO
         sysctls: flags.sysctls.clone(),
         stop_signal: flags.stop_signal.clone(),
         init: flags.init,
-        network: network_mode(flags.network.as_deref())?,
+        network,
+        networks,
+        network_aliases: flags.network_aliases.clone(),
+        ip: flags
+            .ip
+            .as_deref()
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| run_error(anyhow::anyhow!("invalid IPv4 address: {s}")))
+            })
+            .transpose()?,
         ipc: flags.ipc.clone(),
         pid: flags.pid.clone(),
         uts: flags.uts.clone(),
@@ -270,7 +308,7 @@ fn create_entry(
     let log = LogConfig::parse(flags.log_driver.as_deref(), &flags.log_opts)
         .map_err(|e| run_error(anyhow::anyhow!(e)))?;
     let req = CreateRequest {
-        run: run_options(flags, cmd)?,
+        run: run_options(flags, cmd, store.paths().rootless)?,
         image,
         image_name: image_name.clone(),
         rootfs_dir,

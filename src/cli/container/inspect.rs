@@ -9,7 +9,8 @@ use super::ps::status_string;
 use crate::cli::error::{CliError, CliResult};
 use crate::cli::output::rfc3339;
 use crate::cli::render;
-use crate::runtime::{engine, ports};
+use crate::runtime::config::ContainerConfig;
+use crate::runtime::{engine, networking, ports};
 use crate::settings::Settings;
 use crate::store::containers::{ContainerEntry, ContainerStatus};
 use crate::store::Store;
@@ -71,21 +72,18 @@ pub fn container_json(store: &Store, e: &ContainerEntry) -> Value {
         },
         "Mounts": config.mounts,
         "Config": config.docker_config,
-        "NetworkSettings": {
-            "Bridge": "",
-            "SandboxID": "",
-            "Ports": ports::network_ports_json(
-                &config.ports,
-                &ports::exposed_from_json(&config.docker_config["ExposedPorts"]),
-            ),
-            "IPAddress": "",
-            "IPPrefixLen": 0,
-            "Gateway": "",
-            "MacAddress": "",
-            "Networks": {},
-        },
+        "NetworkSettings": network_settings(store, e, &config),
         "Status": status_string(e),
     })
+}
+
+fn network_settings(store: &Store, e: &ContainerEntry, config: &ContainerConfig) -> Value {
+    let mut v = networking::settings_json(store, &e.id, &config.network);
+    v["Ports"] = ports::network_ports_json(
+        &config.ports,
+        &ports::exposed_from_json(&config.docker_config["ExposedPorts"]),
+    );
+    v
 }
 
 pub fn inspect_container(settings: &Settings, args: &crate::cli::image::InspectArgs) -> CliResult {

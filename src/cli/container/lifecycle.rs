@@ -20,8 +20,11 @@ use crate::store::{Store, StoreError};
 
 pub(super) fn open(settings: &Settings) -> CliResult<Store> {
     let store = Store::open(&settings.store)?;
-    // A container whose supervisor died (kill -9) shows as exited.
-    store.reconcile_stale()?;
+    // A container whose supervisor died (kill -9) shows as exited, and
+    // its network leases, veths and port rules go.
+    if !store.reconcile_stale()?.is_empty() {
+        let _ = crate::net::attach::sweep(store.root());
+    }
     Ok(store)
 }
 

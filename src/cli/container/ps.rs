@@ -197,7 +197,7 @@ pub fn ps(settings: &Settings, args: &PsArgs) -> CliResult {
             "LocalVolumes": e.mounts.len().to_string(),
             "Mounts": e.mounts.join(","),
             "Names": e.name,
-            "Networks": "",
+            "Networks": e.networks.join(","),
             "Ports": e.ports.join(", "),
             "RunningFor": time_ago(e.created),
             "Size": "0B",

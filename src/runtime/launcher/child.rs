@@ -37,9 +37,11 @@ pub(super) struct ChildPlan<'a> {
     pub seccomp_install: Option<&'a SeccompInstaller<'a>>,
     /// Wait for the parent to write the id maps (new user namespace).
     pub wait_for_go: bool,
-    /// The parent moves us into the cgroups (in parallel with our set-up)
-    /// and says Go once done; we wait for that just before exec.
+    /// The parent moves us into the cgroups (in parallel with our set-up).
     pub cgroup_by_parent: bool,
+    /// The parent has work to finish (cgroups, the network) while we set
+    /// up, and says Go once done; we wait for that just before exec.
+    pub go_before_exec: bool,
     pub setgroups_allowed: bool,
     /// Namespaces to join, user first and mount last.
     pub joins: &'a [(OwnedFd, CloneFlags)],
@@ -401,9 +403,10 @@ pub(super) fn finalize(
         seccomp(p.seccomp_install)?;
     }
     let cmd = exec::Command::from_process(pr)?;
-    if p.cgroup_by_parent {
-        // Nothing of the container's own runs before it is in its cgroups.
-        sync::recv_parent(p.chan).map_err(os(Stage::Cgroup, "wait to be placed in the cgroups"))?;
+    if p.go_before_exec {
+        // Nothing of the container's own runs before it is in its cgroups
+        // and its network is wired.
+        sync::recv_parent(p.chan).map_err(os(Stage::Cgroup, "wait for the parent's set-up"))?;
     }
     let chan = move_fds(p.chan, p.preserve_fds).map_err(os(Stage::Fds, "arrange preserved fds"))?;
     if p.init {

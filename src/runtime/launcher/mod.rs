@@ -68,6 +68,11 @@ pub type ResolveUser<'a> = dyn Fn(&Path) -> Result<(u32, u32, Vec<u32>), String>
 /// before the capabilities are dropped.
 pub type SeccompInstaller<'a> = dyn Fn() -> i32 + Sync + 'a;
 
+/// Runs in the parent once the child exists (its namespaces are there),
+/// while the child sets up, before the command execs: wires the network
+/// into the child's netns. An error kills the child and fails the launch.
+pub type BeforeExec<'a> = dyn Fn(Pid) -> Result<(), String> + 'a;
+
 /// Where the container's root filesystem comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RootfsSource {
@@ -121,6 +126,8 @@ pub struct LaunchRequest<'a> {
     pub init: bool,
     /// See [`ResolveUser`].
     pub resolve_user: &'a ResolveUser<'a>,
+    /// See [`BeforeExec`].
+    pub before_exec: Option<&'a BeforeExec<'a>>,
 }
 
 /// A started container process.

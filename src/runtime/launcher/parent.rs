@@ -133,6 +133,7 @@ fn spawn(
     pid_join: Option<OwnedFd>,
     (chan_parent, chan_child): (OwnedFd, OwnedFd),
     id_maps: Option<(&[LinuxIdMapping], &[LinuxIdMapping])>,
+    before_exec: Option<&BeforeExec<'_>>,
     cmd: &str,
 ) -> Result<(Pid, Option<OwnedFd>), LaunchError> {
     let restore = match &pid_join {
@@ -177,11 +178,20 @@ fn spawn(
                 break;
             }
         }
-        if cgroup_error.is_none() {
+        if cgroup_error.is_some() {
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        }
+    }
+    if cgroup_error.is_none() {
+        if let Some(hook) = before_exec {
+            if let Err(msg) = hook(pid) {
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                return Err(reap(LaunchError::Setup(msg)));
+            }
+        }
+        if plan.go_before_exec {
             // A child that already failed has closed its end: its report follows.
             let _ = sync::send_parent(&chan_parent, ParentMsg::Go);
-        } else {
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         }
     }
     if let Some(e) = cgroup_error {
@@ -338,6 +348,11 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
     let fds = stdio_fds(req.stdio)?;
     let (chan_parent, chan_child) = sync::channel().map_err(os("create the launch channel"))?;
     let raw = |o: &Option<OwnedFd>| o.as_ref().map(|f| f.as_raw_fd());
+    // Moving a task between cgroup v1 hierarchies waits out an RCU grace
+    // period (~10 ms): the parent pays it while the child mounts its
+    // rootfs. Not with a cgroup namespace, whose root must be the
+    // container's cgroup at unshare time, nor with id maps to hand over.
+    let cgroup_by_parent = !unshare_cgroup && !new_user && !req.cgroup_procs.is_empty();
     let mut plan = ChildPlan {
         spec: Some(spec),
         process,
@@ -356,11 +371,8 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
         resolve_user: Some(req.resolve_user),
         seccomp_install: req.seccomp_install,
         wait_for_go: new_user,
-        // Moving a task between cgroup v1 hierarchies waits out an RCU grace
-        // period (~10 ms): the parent pays it while the child mounts its
-        // rootfs. Not with a cgroup namespace, whose root must be the
-        // container's cgroup at unshare time, nor with id maps to hand over.
-        cgroup_by_parent: !unshare_cgroup && !new_user && !req.cgroup_procs.is_empty(),
+        cgroup_by_parent,
+        go_before_exec: cgroup_by_parent || req.before_exec.is_some(),
         setgroups_allowed,
         joins: &joins,
         unshare_cgroup,
@@ -372,6 +384,7 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
         pid_join,
         (chan_parent, chan_child),
         id_maps,
+        req.before_exec,
         &cmd,
     )?;
     Ok(Launched {
@@ -451,6 +464,7 @@ pub fn exec_in(
         seccomp_install,
         wait_for_go: false,
         cgroup_by_parent: false,
+        go_before_exec: false,
         // A rootless container's namespace denies setgroups; with a full
         // subuid mapping it is allowed. Try only when not in a userns.
         setgroups_allowed: !in_userns,
@@ -463,6 +477,7 @@ pub fn exec_in(
         CloneFlags::empty(),
         pid_join,
         (chan_parent, chan_child),
+        None,
         None,
         &cmd,
     )?;

@@ -97,6 +97,7 @@ fn req<'a>(spec: &'a Spec, rootfs: RootfsSource, stdio: Stdio) -> LaunchRequest<
         die_with_parent: true,
         init: false,
         resolve_user: &no_user,
+        before_exec: None,
     }
 }
 

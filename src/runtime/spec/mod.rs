@@ -119,6 +119,14 @@ pub struct RunOptions {
     pub stop_signal: Option<String>,
     pub init: bool,
     pub network: NetworkMode,
+    /// `--network` values naming bridge networks (`bridge`, a user network)
+    /// or user-mode networking (`slirp4netns`, `pasta`), in order; empty
+    /// with `NetworkMode::Bridge` means the default network.
+    pub networks: Vec<String>,
+    /// `--network-alias`: more names peers on user networks resolve.
+    pub network_aliases: Vec<String>,
+    /// `--ip`: the address on the first network.
+    pub ip: Option<std::net::Ipv4Addr>,
     /// `--ipc`: "", private, shareable (treated as private), host, none, container:<id>.
     pub ipc: Option<String>,
     /// `--pid`: "", host, container:<id>.

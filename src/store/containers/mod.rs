@@ -159,6 +159,9 @@ pub struct ContainerEntry {
     /// Display strings (`0.0.0.0:8080->80/tcp`), filled when published.
     #[serde(default)]
     pub ports: Vec<String>,
+    /// docker's `ps` NETWORKS: the networks joined (or the network mode).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
     /// Names of the volumes the container mounts; `volume rm` refuses these.
     #[serde(default)]
     pub mounts: Vec<String>,
@@ -179,6 +182,9 @@ pub struct NewContainer {
     pub labels: BTreeMap<String, String>,
     pub mounts: Vec<String>,
     pub rootfs: Option<PathBuf>,
+    /// `ps` PORTS and NETWORKS display strings.
+    pub ports: Vec<String>,
+    pub networks: Vec<String>,
     /// The OCI runtime spec that `start` replays.
     pub spec: serde_json::Value,
     /// The CLI's own record of the options (opaque to the store).
@@ -418,7 +424,8 @@ impl Store {
             command: new.command.clone(),
             created: Utc::now(),
             labels: new.labels.clone(),
-            ports: Vec::new(),
+            ports: new.ports.clone(),
+            networks: new.networks.clone(),
             mounts: new.mounts.clone(),
             rootfs: new.rootfs.clone(),
             state: ContainerState::created(),

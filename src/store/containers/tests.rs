@@ -29,6 +29,8 @@ fn new_ctr(name: Option<&str>) -> NewContainer {
         labels: BTreeMap::from([("a".to_string(), "1".to_string())]),
         mounts: vec![],
         rootfs: None,
+        ports: Vec::new(),
+        networks: Vec::new(),
         spec: serde_json::json!({"ociVersion": "1.2.0", "process": {"args": ["sh"]}}),
         config: serde_json::json!({"Tty": false}),
     }

@@ -29,6 +29,8 @@ fn container_with(store: &Store, name: &str, volumes: &[&str]) -> String {
             labels: none(),
             mounts: volumes.iter().map(|v| v.to_string()).collect(),
             rootfs: Some("/".into()),
+            ports: Vec::new(),
+            networks: Vec::new(),
             spec: serde_json::Value::Null,
             config: serde_json::Value::Null,
         })

@@ -1,0 +1,318 @@
+//! The runtime's side of networking: which networks a container joins
+//! (decided at create), and wiring them at each start through `net`.
+
+use std::net::Ipv4Addr;
+use std::path::Path;
+
+use super::config::{ContainerConfig, NetworkConfig, NetworkJoin};
+use super::error::{Result, RuntimeError};
+use super::ports::{PortMapping, Protocol};
+use super::spec::{NetworkMode, RunOptions};
+use crate::net::attach::{self, Endpoint, JoinRequest, Joined, Owner, PublishedPort};
+use crate::net::firewall::Proto;
+use crate::net::rootless::{self, ForwardedPort, RootlessNet, RootlessNetKind};
+use crate::net::store::NetStore;
+use crate::net::{host_routes, NetError};
+use crate::store::Store;
+
+fn net_error(e: NetError) -> RuntimeError {
+    RuntimeError::Setup(e.to_string())
+}
+
+/// `--network` as recorded: resolves network names to ids (creating the
+/// default network's record on first use) and checks `--ip` and aliases.
+pub fn resolve(store: &Store, run: &RunOptions) -> Result<NetworkConfig> {
+    let mode = |m: &str| NetworkConfig {
+        mode: m.to_string(),
+        networks: Vec::new(),
+    };
+    let plain = !run.network_aliases.is_empty() || run.ip.is_some();
+    let refuse_extras = |what: &str| -> Result<()> {
+        if plain {
+            return Err(RuntimeError::Invalid(format!(
+                "--ip and --network-alias need a user-defined network, not --network {what}"
+            )));
+        }
+        Ok(())
+    };
+    match &run.network {
+        NetworkMode::None => return refuse_extras("none").map(|_| mode("none")),
+        NetworkMode::Host => return refuse_extras("host").map(|_| mode("host")),
+        NetworkMode::Container(c) => {
+            return refuse_extras("container").map(|_| mode(&format!("container:{c}")))
+        }
+        NetworkMode::Bridge => {}
+    }
+    let first = run.networks.first().map_or("bridge", String::as_str);
+    let user_mode = first.split(':').next().unwrap_or(first);
+    if matches!(user_mode, "slirp4netns" | "pasta") {
+        refuse_extras(user_mode)?;
+        return Ok(mode(user_mode));
+    }
+    if store.paths().rootless {
+        return Err(RuntimeError::Invalid(format!(
+            "rootless containers cannot join bridge network {first:?}: use --network slirp4netns or --network pasta"
+        )));
+    }
+    let ns = NetStore::new(store.root());
+    let mut networks = Vec::new();
+    for (i, name) in run.networks.iter().enumerate() {
+        let rec = if name == attach::DEFAULT_NETWORK {
+            let host = host_routes::host_subnets().unwrap_or_default();
+            ns.ensure_default(&host)
+        } else {
+            ns.find(name)
+        }
+        .map_err(|e| RuntimeError::Invalid(NetError::from(e).to_string()))?;
+        let default = rec.name == attach::DEFAULT_NETWORK;
+        if default && !run.network_aliases.is_empty() {
+            return Err(RuntimeError::Invalid(
+                "network-scoped alias is supported only for containers in user defined networks"
+                    .into(),
+            ));
+        }
+        let ip = if i == 0 { run.ip } else { None };
+        if let Some(ip) = ip {
+            if default {
+                return Err(RuntimeError::Invalid(
+                    "user specified IP address is supported on user defined networks only".into(),
+                ));
+            }
+            if !rec.subnet.contains(&ip) {
+                return Err(RuntimeError::Invalid(format!(
+                    "invalid address {ip}: it does not belong to any of network {}'s subnets ({})",
+                    rec.name, rec.subnet
+                )));
+            }
+        }
+        if networks.iter().any(|n: &NetworkJoin| n.id == rec.id) {
+            continue;
+        }
+        networks.push(NetworkJoin {
+            name: rec.name.clone(),
+            id: rec.id.clone(),
+            aliases: if default {
+                Vec::new()
+            } else {
+                run.network_aliases.clone()
+            },
+            ip,
+        });
+    }
+    Ok(NetworkConfig {
+        mode: first.to_string(),
+        networks,
+    })
+}
+
+/// The gateway `host-gateway` and `host.containers.internal` point at.
+pub fn host_gateway(store: &Store, net: &NetworkConfig) -> Option<Ipv4Addr> {
+    if net.user_mode().is_some() {
+        return Some(rootless::HOST_GATEWAY);
+    }
+    let first = net.networks.first()?;
+    NetStore::new(store.root())
+        .find(&first.id)
+        .ok()
+        .map(|r| r.gateway)
+}
+
+fn proto(p: Protocol) -> Proto {
+    match p {
+        Protocol::Tcp => Proto::Tcp,
+        Protocol::Udp => Proto::Udp,
+        Protocol::Sctp => Proto::Sctp,
+    }
+}
+
+fn host_ip(m: &PortMapping) -> Result<Option<Ipv4Addr>> {
+    if m.host_ip.is_empty() || m.host_ip == "0.0.0.0" {
+        return Ok(None);
+    }
+    m.host_ip.parse().map(Some).map_err(|_| {
+        RuntimeError::Invalid(format!(
+            "cannot publish on {}: berth publishes IPv4 addresses only",
+            m.host_ip
+        ))
+    })
+}
+
+/// A started container's network, kept by its supervisor until it stops.
+#[derive(Debug)]
+pub enum Attached {
+    Bridge(Joined),
+    UserMode(RootlessNet),
+}
+
+/// What the launcher's parent does once the container's netns exists.
+pub enum Plan {
+    None,
+    Bridge(Joined),
+    UserMode(RootlessNetKind, Vec<ForwardedPort>),
+}
+
+/// Takes the leases before the launch (errors here leave nothing behind).
+pub fn prepare(store: &Store, id: &str, name: &str, config: &ContainerConfig) -> Result<Plan> {
+    let net = &config.network;
+    if let Some(m) = net.user_mode() {
+        let kind = match m {
+            "pasta" => RootlessNetKind::Pasta,
+            _ => RootlessNetKind::Slirp4netns,
+        };
+        let ports = config
+            .ports
+            .iter()
+            .map(|m| {
+                Ok(ForwardedPort {
+                    udp: m.protocol == Protocol::Udp,
+                    host_ip: host_ip(m)?,
+                    host_port: m.host_port,
+                    ctr_port: m.container_port,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Plan::UserMode(kind, ports));
+    }
+    if net.networks.is_empty() {
+        return Ok(Plan::None);
+    }
+    let endpoints: Vec<Endpoint> = net
+        .networks
+        .iter()
+        .map(|n| Endpoint {
+            network_id: n.id.clone(),
+            network_name: n.name.clone(),
+            aliases: n.aliases.clone(),
+            ip: n.ip,
+        })
+        .collect();
+    let ports = config
+        .ports
+        .iter()
+        .map(|m| {
+            Ok(PublishedPort {
+                proto: proto(m.protocol),
+                host_ip: host_ip(m)?,
+                host_port: m.host_port,
+                ctr_port: m.container_port,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let dir = store.container_dir(id);
+    let hosts_file = dir.join("hosts");
+    let joined = attach::join(&JoinRequest {
+        root: store.root(),
+        runroot: &store.paths().runroot,
+        container_id: id,
+        container_name: name,
+        hostname: &config.hostname,
+        endpoints: &endpoints,
+        ports: &ports,
+        hosts_file: &hosts_file,
+        owner: Owner::me(),
+    })
+    .map_err(net_error)?;
+    Ok(Plan::Bridge(joined))
+}
+
+impl Plan {
+    /// Runs in the launcher's parent before the container's command execs.
+    pub fn wire(&self, pid: i32, started: &std::cell::RefCell<Option<Attached>>) -> std::result::Result<(), String> {
+        match self {
+            Plan::None => Ok(()),
+            Plan::Bridge(j) => j.wire(pid).map_err(|e| e.to_string()),
+            Plan::UserMode(kind, ports) => {
+                let net = rootless::start(*kind, pid, ports).map_err(|e| e.to_string())?;
+                *started.borrow_mut() = Some(Attached::UserMode(net));
+                Ok(())
+            }
+        }
+    }
+
+    /// The launch failed: undo what `prepare` took.
+    pub fn abandon(self, root: &Path, id: &str) {
+        if let Plan::Bridge(_) = self {
+            let _ = attach::leave(root, id, None);
+        }
+    }
+
+    pub fn into_attached(self, started: Option<Attached>) -> Option<Attached> {
+        match self {
+            Plan::Bridge(j) => Some(Attached::Bridge(j)),
+            _ => started,
+        }
+    }
+}
+
+/// The container stopped: release its network (idempotent).
+pub fn release(store: &Store, id: &str, attached: Option<&Attached>) {
+    match attached {
+        Some(Attached::UserMode(net)) => net.stop(),
+        _ => {
+            let _ = attach::leave(store.root(), id, None);
+        }
+    }
+}
+
+/// docker's `NetworkSettings` minus `Ports`: the addresses the container
+/// holds now (empty while it is stopped, as docker's).
+pub fn settings_json(store: &Store, id: &str, net: &NetworkConfig) -> serde_json::Value {
+    use serde_json::json;
+    let ns = NetStore::new(store.root());
+    let leases = ns.leases().unwrap_or_default();
+    let mut networks = serde_json::Map::new();
+    let mut top = json!({"IPAddress": "", "IPPrefixLen": 0, "Gateway": "", "MacAddress": "", "Bridge": ""});
+    for (i, join) in net.networks.iter().enumerate() {
+        let lease = leases
+            .iter()
+            .find(|l| l.container_id == id && l.network_id == join.id);
+        let rec = ns.find(&join.id).ok();
+        let (ip, prefix, gw, mac) = match (lease, &rec) {
+            (Some(l), Some(r)) => (
+                l.ip.to_string(),
+                r.subnet.prefix_len(),
+                r.gateway.to_string(),
+                l.mac.clone(),
+            ),
+            _ => (String::new(), 0, String::new(), String::new()),
+        };
+        if i == 0 && lease.is_some() {
+            top = json!({
+                "IPAddress": ip, "IPPrefixLen": prefix, "Gateway": gw, "MacAddress": mac,
+                "Bridge": rec.as_ref().map(|r| r.bridge.clone()).unwrap_or_default(),
+            });
+        }
+        let mut aliases = join.aliases.clone();
+        if join.name != attach::DEFAULT_NETWORK {
+            aliases.push(id.get(..12).unwrap_or(id).to_string());
+        }
+        networks.insert(
+            join.name.clone(),
+            json!({
+                "IPAMConfig": join.ip.map(|ip| json!({"IPv4Address": ip.to_string()})),
+                "Links": null,
+                "Aliases": if aliases.is_empty() { serde_json::Value::Null } else { json!(aliases) },
+                "MacAddress": mac,
+                "NetworkID": join.id,
+                "EndpointID": lease.map(|l| l.host_veth.clone()).unwrap_or_default(),
+                "Gateway": gw,
+                "IPAddress": ip,
+                "IPPrefixLen": prefix,
+                "IPv6Gateway": "",
+                "GlobalIPv6Address": "",
+                "GlobalIPv6PrefixLen": 0,
+                "DriverOpts": null,
+                "DNSNames": null,
+            }),
+        );
+    }
+    if matches!(net.mode.as_str(), "none" | "host") {
+        networks.insert(
+            net.mode.clone(),
+            json!({"IPAMConfig": null, "Links": null, "Aliases": null, "MacAddress": "", "NetworkID": "", "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DriverOpts": null, "DNSNames": null}),
+        );
+    }
+    top["Networks"] = serde_json::Value::Object(networks);
+    top["SandboxID"] = json!("");
+    top
+}
