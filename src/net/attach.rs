@@ -71,6 +71,9 @@ pub struct JoinRequest<'a> {
     pub ports: &'a [PublishedPort],
     pub hosts_file: &'a Path,
     pub owner: Owner,
+    /// `network connect` to a running container: its other leases stay and
+    /// the new interface takes the next free `ethN`.
+    pub hot_plug: bool,
 }
 
 /// Leases taken, ready to be wired into the container's netns.
@@ -272,13 +275,20 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
     let wanted: Vec<LeasePort> = req.ports.iter().map(lease_port).collect();
     let (links, stale) = store.transaction(|_, leases| {
         let mut stale = take_stale(leases);
-        // A restart's old leases, should the last run not have left.
-        let (old, rest): (Vec<Lease>, Vec<Lease>) = std::mem::take(leases)
-            .into_iter()
-            .partition(|l| l.container_id == req.container_id);
-        *leases = rest;
-        stale.extend(old);
+        if !req.hot_plug {
+            // A restart's old leases, should the last run not have left.
+            let (old, rest): (Vec<Lease>, Vec<Lease>) = std::mem::take(leases)
+                .into_iter()
+                .partition(|l| l.container_id == req.container_id);
+            *leases = rest;
+            stale.extend(old);
+        }
         unpublish_names(&stale, leases);
+        let mut used_ifnames: Vec<String> = leases
+            .iter()
+            .filter(|l| l.container_id == req.container_id)
+            .map(|l| l.ifname.clone())
+            .collect();
         for w in &wanted {
             if let Some(l) = leases.iter().find(|l| l.ports.iter().any(|p| overlaps(p, w))) {
                 let _ = l;
@@ -291,7 +301,21 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
         }
         let mut links = Vec::new();
         for (i, (ep, rec, index)) in targets.iter().enumerate() {
+            if leases
+                .iter()
+                .any(|l| l.container_id == req.container_id && l.network_id == rec.id)
+            {
+                return Err(NetError::Invalid(format!(
+                    "endpoint with name {} already exists in network {}",
+                    req.container_name, rec.name
+                )));
+            }
             let ip = ipam::pick(rec, leases, ep.ip)?;
+            let ifname = (0..)
+                .map(|n| format!("eth{n}"))
+                .find(|n| !used_ifnames.contains(n))
+                .unwrap_or_default();
+            used_ifnames.push(ifname.clone());
             let lease = Lease {
                 network_id: rec.id.clone(),
                 container_id: req.container_id.to_string(),
@@ -300,9 +324,13 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
                 ip,
                 mac: ipam::mac_for(ip),
                 host_veth: format!("vb{}{}", &short(req.container_id)[..8.min(short(req.container_id).len())], &short(&rec.id)[..4.min(short(&rec.id).len())]),
-                ifname: format!("eth{i}"),
+                ifname,
                 hosts_file: Some(req.hosts_file.to_path_buf()),
-                ports: if i == 0 { wanted.clone() } else { Vec::new() },
+                ports: if i == 0 && !req.hot_plug {
+                    wanted.clone()
+                } else {
+                    Vec::new()
+                },
                 created: chrono::Utc::now(),
                 owner_pid: req.owner.pid,
                 owner_start: req.owner.start,
@@ -336,9 +364,10 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
 /// peer's gets the container's (user networks only: the default network
 /// has no name resolution, as docker's).
 fn write_names(req: &JoinRequest<'_>, links: &[(Lease, NetworkRecord, u32)], leases: &[Lease]) {
-    let mut drop = vec![Drop::Container(req.container_id)];
-    let net_ids: Vec<&str> = links.iter().map(|(l, _, _)| l.network_id.as_str()).collect();
-    drop.extend(net_ids.iter().map(|n| Drop::Network(n)));
+    let drop: Vec<Drop<'_>> = links
+        .iter()
+        .map(|(l, _, _)| Drop::Network(&l.network_id))
+        .collect();
     let mut own = Vec::new();
     for (lease, rec, _) in links {
         let mut names = vec![req.hostname.to_string()];
@@ -367,7 +396,7 @@ fn write_names(req: &JoinRequest<'_>, links: &[(Lease, NetworkRecord, u32)], lea
             }
         }
     }
-    if let Some((lease, rec, _)) = links.first() {
+    if let (Some((lease, rec, _)), false) = (links.first(), req.hot_plug) {
         own.push(HostsEntry {
             ip: rec.gateway,
             names: vec![
@@ -391,7 +420,7 @@ impl Joined {
         }
         let mut inside = Netlink::open_in_netns_of(pid)?;
         for (i, (lease, rec, _)) in self.links.iter().enumerate() {
-            let gateway = (i == 0 && !rec.internal).then_some(rec.gateway);
+            let gateway = (i == 0 && lease.ifname == "eth0" && !rec.internal).then_some(rec.gateway);
             inside.configure_interface(&lease.ifname, lease.ip, rec.subnet.prefix_len(), gateway)?;
         }
         if !self.ports.is_empty() {

@@ -210,6 +210,7 @@ pub fn prepare(store: &Store, id: &str, name: &str, config: &ContainerConfig) ->
         ports: &ports,
         hosts_file: &hosts_file,
         owner: Owner::me(),
+        hot_plug: false,
     })
     .map_err(net_error)?;
     Ok(Plan::Bridge(joined))
@@ -315,4 +316,115 @@ pub fn settings_json(store: &Store, id: &str, net: &NetworkConfig) -> serde_json
     top["Networks"] = serde_json::Value::Object(networks);
     top["SandboxID"] = json!("");
     top
+}
+
+/// `network connect`: records the network and, when the container runs,
+/// plugs it in now (the lease belongs to the container's supervisor).
+pub fn connect(
+    store: &Store,
+    entry: &crate::store::containers::ContainerEntry,
+    network: &str,
+    aliases: &[String],
+    ip: Option<Ipv4Addr>,
+) -> Result<()> {
+    let config = super::engine::load_config(store, &entry.id)?;
+    if config.network.user_mode().is_some()
+        || matches!(config.network.mode.as_str(), "none" | "host")
+        || config.network.mode.starts_with("container:")
+    {
+        return Err(RuntimeError::Invalid(format!(
+            "container sharing network mode {} cannot be connected to a network",
+            config.network.mode
+        )));
+    }
+    let ns = NetStore::new(store.root());
+    let rec = if network == attach::DEFAULT_NETWORK {
+        ns.ensure_default(&host_routes::host_subnets().unwrap_or_default())
+    } else {
+        ns.find(network)
+    }
+    .map_err(|e| RuntimeError::Invalid(NetError::from(e).to_string()))?;
+    if config.network.networks.iter().any(|n| n.id == rec.id) {
+        return Err(RuntimeError::Invalid(format!(
+            "endpoint with name {} already exists in network {}",
+            entry.name, rec.name
+        )));
+    }
+    let join = NetworkJoin {
+        name: rec.name.clone(),
+        id: rec.id.clone(),
+        aliases: aliases.to_vec(),
+        ip,
+    };
+    if entry.state.status.is_active() && entry.state.pid > 0 {
+        let hosts_file = store.container_dir(&entry.id).join("hosts");
+        let joined = attach::join(&JoinRequest {
+            root: store.root(),
+            runroot: &store.paths().runroot,
+            container_id: &entry.id,
+            container_name: &entry.name,
+            hostname: &config.hostname,
+            endpoints: &[Endpoint {
+                network_id: rec.id.clone(),
+                network_name: rec.name.clone(),
+                aliases: aliases.to_vec(),
+                ip,
+            }],
+            ports: &[],
+            hosts_file: &hosts_file,
+            owner: Owner {
+                pid: entry.state.monitor_pid,
+                start: entry.state.monitor_start,
+            },
+            hot_plug: true,
+        })
+        .map_err(net_error)?;
+        if let Err(e) = joined.wire(entry.state.pid) {
+            let _ = attach::leave(store.root(), &entry.id, Some(&rec.id));
+            return Err(net_error(e));
+        }
+    }
+    update_networks(store, &entry.id, |n| n.networks.push(join))
+}
+
+/// `network disconnect`: unplugs a running container and forgets the network.
+pub fn disconnect(
+    store: &Store,
+    entry: &crate::store::containers::ContainerEntry,
+    network: &str,
+) -> Result<()> {
+    let config = super::engine::load_config(store, &entry.id)?;
+    let ns = NetStore::new(store.root());
+    let rec = ns
+        .find(network)
+        .map_err(|e| RuntimeError::Invalid(NetError::from(e).to_string()))?;
+    if !config.network.networks.iter().any(|n| n.id == rec.id) {
+        return Err(RuntimeError::Invalid(format!(
+            "container {} is not connected to network {}",
+            entry.name, rec.name
+        )));
+    }
+    attach::leave(store.root(), &entry.id, Some(&rec.id)).map_err(net_error)?;
+    update_networks(store, &entry.id, |n| n.networks.retain(|j| j.id != rec.id))
+}
+
+fn update_networks(store: &Store, id: &str, f: impl FnOnce(&mut NetworkConfig)) -> Result<()> {
+    let mut names = Vec::new();
+    store.update_container_file(id, |file| {
+        let mut config: ContainerConfig = serde_json::from_value(file.config.clone())
+            .map_err(|e| crate::store::StoreError::Invalid(format!("container {id} config: {e}")))?;
+        f(&mut config.network);
+        names = config.network.networks.iter().map(|n| n.name.clone()).collect();
+        if names.is_empty() {
+            names.push("none".to_string());
+        }
+        file.config = serde_json::to_value(&config)
+            .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        Ok(())
+    })?;
+    store.update_container(id, |e| {
+        e.networks = names;
+        Ok(())
+    })?;
+    Ok(())
 }
