@@ -56,6 +56,11 @@ impl Owner {
         }
     }
 
+    /// Whether the process `pid` that started at `start` still runs.
+    pub fn alive_pid(pid: i32, start: u64) -> bool {
+        Self::alive(pid, start)
+    }
+
     fn alive(pid: i32, start: u64) -> bool {
         pid > 0 && crate::store::containers::process_start_time(pid).is_some_and(|s| start == 0 || s == start)
     }

@@ -7,3 +7,5 @@
 
 pub mod attach;
 pub mod hosts;
+pub mod check;
+pub mod host;

@@ -1,0 +1,88 @@
+//! `system check` for networking: leases whose container is gone, veths
+//! and published-port rules nothing owns any more.
+
+use super::attach;
+use super::firewall::{self, PortRule};
+use super::netlink::Netlink;
+use super::store::NetStore;
+use super::Result;
+use std::path::Path;
+
+#[derive(Debug, Default)]
+pub struct NetReport {
+    /// Found (and, with repair, removed).
+    pub leftovers: Vec<String>,
+}
+
+/// Finds leftovers; with `repair`, removes them. Only what belongs to this
+/// store's networks is considered: other stores may share the host.
+pub fn check(root: &Path, repair: bool) -> Result<NetReport> {
+    let store = NetStore::new(root);
+    let mut report = NetReport::default();
+    let stale = store
+        .leases()?
+        .into_iter()
+        .filter(|l| !attach::Owner::alive_pid(l.owner_pid, l.owner_start))
+        .collect::<Vec<_>>();
+    for l in &stale {
+        report.leftovers.push(format!(
+            "network lease {} of container {} (its supervisor is gone)",
+            l.ip,
+            &l.container_id[..12.min(l.container_id.len())]
+        ));
+    }
+    if repair && !stale.is_empty() {
+        attach::sweep(root)?;
+    }
+    let networks = store.list()?;
+    let leases = store.leases()?;
+    let mut nl = Netlink::open()?;
+    let links = nl.links()?;
+    let bridges: Vec<u32> = links
+        .iter()
+        .filter(|l| networks.iter().any(|n| n.bridge == l.name))
+        .map(|l| l.index)
+        .collect();
+    for link in links.iter().filter(|l| {
+        l.kind.as_deref() == Some("veth")
+            && l.master.is_some_and(|m| bridges.contains(&m))
+            && !leases.iter().any(|x| x.host_veth == l.name)
+    }) {
+        report
+            .leftovers
+            .push(format!("veth {} with no lease", link.name));
+        if repair {
+            nl.delete_link(&link.name)?;
+        }
+    }
+    if networks.is_empty() {
+        return Ok(report);
+    }
+    let fw = firewall::detect()?;
+    let orphans: Vec<PortRule> = fw
+        .list_ports()?
+        .into_iter()
+        .filter(|r| networks.iter().any(|n| n.subnet.contains(&r.ctr_ip)))
+        .filter(|r| {
+            !leases.iter().any(|l| {
+                l.ip == r.ctr_ip
+                    && l.ports
+                        .iter()
+                        .any(|p| p.host_port == r.host_port && p.ctr_port == r.ctr_port && p.proto == r.proto)
+            })
+        })
+        .collect();
+    for r in &orphans {
+        report.leftovers.push(format!(
+            "published port {}:{} -> {}:{} with no lease",
+            r.host_ip.map_or_else(|| "0.0.0.0".to_string(), |i| i.to_string()),
+            r.host_port,
+            r.ctr_ip,
+            r.ctr_port
+        ));
+    }
+    if repair && !orphans.is_empty() {
+        fw.remove_ports(&orphans)?;
+    }
+    Ok(report)
+}
