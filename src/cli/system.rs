@@ -33,6 +33,15 @@ pub enum SystemCommand {
     Check(CheckArgs),
     /// Display system-wide information
     Info(InfoArgs),
+    /// Remove all containers, images, volumes and networks of this store
+    Reset(ResetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -239,7 +248,12 @@ pub fn df(settings: &Settings, args: &DfArgs) -> CliResult {
 
 pub fn check(settings: &Settings, args: &CheckArgs) -> CliResult {
     let store = Store::open(&settings.store)?;
-    let report = store.check(args.repair, !args.quick)?;
+    let mut report = store.check(args.repair, !args.quick)?;
+    match crate::net::check::check(store.root(), args.repair) {
+        Ok(net) if args.repair => report.repaired.extend(net.leftovers),
+        Ok(net) => report.problems.extend(net.leftovers),
+        Err(e) => report.problems.push(format!("networks: {e}")),
+    }
     for r in &report.repaired {
         if args.repair {
             println!("repaired: {r}");
@@ -268,10 +282,60 @@ pub fn check(settings: &Settings, args: &CheckArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// podman's `system reset`: containers (killed), networks (with their
+/// bridges and rules), then everything under the root and runroot.
+pub fn reset(settings: &Settings, args: &ResetArgs) -> CliResult {
+    if !args.force
+        && !crate::cli::output::confirm(
+            "WARNING! This will remove all containers, images, volumes and networks of this store.\nAre you sure you want to continue? [y/N] ",
+        )
+    {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = Store::open(&settings.store)?;
+    let ids: Vec<String> = store.list_containers()?.into_iter().map(|e| e.id).collect();
+    if !ids.is_empty() {
+        crate::cli::container::rm(
+            settings,
+            &crate::cli::container::RmArgs {
+                force: true,
+                link: false,
+                volumes: true,
+                containers: ids,
+            },
+        )?;
+    }
+    let nets = crate::net::store::NetStore::new(store.root());
+    for rec in nets.list().unwrap_or_default() {
+        if let Err(e) = crate::net::host::remove_host_side(&rec) {
+            eprintln!("Error: network {}: {e}", rec.name);
+        }
+    }
+    let paths = store.paths().clone();
+    drop(store);
+    for dir in [&paths.root, &paths.runroot] {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                let res = if p.is_dir() && !p.is_symlink() {
+                    std::fs::remove_dir_all(&p)
+                } else {
+                    std::fs::remove_file(&p)
+                };
+                if let Err(err) = res {
+                    return Err(CliError::msg(format!("remove {}: {err}", p.display())));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn dispatch(settings: &Settings, cmd: &SystemCommand) -> CliResult {
     match cmd {
         SystemCommand::Df(a) => df(settings, a),
         SystemCommand::Check(a) => check(settings, a),
         SystemCommand::Info(a) => info(settings, a),
+        SystemCommand::Reset(a) => reset(settings, a),
     }
 }
