@@ -190,6 +190,14 @@ impl Drop for TestBerth {
     /// dir impossible to remove; detach them (deepest first) and let
     /// `TempDir` delete the rest.
     fn drop(&mut self) {
+        // Bridges and firewall rules live on the host, not in the temp dir:
+        // a store that used networks removes them (and its containers).
+        if self.root.join("networks").exists() {
+            let _ = self
+                .command(&["system", "reset", "--force"])
+                .stdin(std::process::Stdio::null())
+                .output();
+        }
         let base = self
             .root
             .parent()
