@@ -22,7 +22,7 @@ pub enum NetlinkError {
     #[error("{op}: unreadable netlink reply: {detail}; please report this with `uname -r`")]
     Decode { op: String, detail: String },
     /// The network namespace file could not be opened or entered.
-    #[error("{op} {}: {}{}", .path.display(), lower(.errno.desc()), netns_hint(*.errno))]
+    #[error("{op} {}: {}{}", .path.display(), lower(.errno.desc()), netns_hint(*.errno, path))]
     Netns {
         op: &'static str,
         path: PathBuf,
@@ -62,9 +62,12 @@ impl NetlinkError {
     }
 }
 
-fn netns_hint(errno: Errno) -> &'static str {
+fn netns_hint(errno: Errno, path: &std::path::Path) -> &'static str {
     match errno {
-        Errno::ENOENT | Errno::ESRCH => "; the process that owned it has exited",
+        Errno::ENOENT | Errno::ESRCH if path.starts_with("/proc") => {
+            "; the process that owned it has exited"
+        }
+        Errno::ENOENT => "; the namespace file is gone (was the container removed?)",
         Errno::EPERM => "; entering a network namespace needs CAP_SYS_ADMIN (run as root)",
         _ => "",
     }

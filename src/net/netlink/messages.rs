@@ -4,10 +4,11 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::RawFd;
 
+use netlink_packet_core::DefaultNla;
 use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
 use netlink_packet_route::link::{
     InfoData, InfoKind, InfoVeth, LinkAttribute, LinkExtentMask, LinkFlags, LinkInfo as InfoAttr,
-    LinkMessage,
+    LinkMessage, LinkProtoInfoBridge,
 };
 use netlink_packet_route::route::{
     RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
@@ -146,6 +147,23 @@ pub fn set_up(index: u32, name: Option<&str>) -> LinkMessage {
     if let Some(name) = name {
         m.attributes.push(LinkAttribute::IfName(name.to_string()));
     }
+    m
+}
+
+/// IFLA_BRPORT_MODE inside IFLA_PROTINFO: the port's hairpin flag.
+const IFLA_BRPORT_MODE: u16 = 4;
+
+/// Lets a bridge port send a frame back out the port it came in on, which
+/// a container needs to reach itself through a published port (the DNAT
+/// turns the packet around at the bridge). An AF_BRIDGE SETLINK, handled by
+/// the bridge driver, so it must name the port by index.
+pub fn set_hairpin(index: u32, on: bool) -> LinkMessage {
+    let mut m = LinkMessage::default();
+    m.header.interface_family = AddressFamily::Bridge;
+    m.header.index = index;
+    m.attributes.push(LinkAttribute::ProtoInfoBridge(vec![
+        LinkProtoInfoBridge::Other(DefaultNla::new(IFLA_BRPORT_MODE, vec![u8::from(on)])),
+    ]));
     m
 }
 

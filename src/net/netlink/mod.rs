@@ -225,6 +225,23 @@ impl Netlink {
         Ok(())
     }
 
+    /// Turns hairpin mode of bridge port `port_name` (a veth's host end) on
+    /// or off; on lets a container reach itself through its published ports.
+    pub fn set_hairpin(&mut self, port_name: &str, on: bool) -> Result<()> {
+        check_name(port_name)?;
+        let op = format!("set hairpin mode of {port_name}");
+        let index = self
+            .get_link_by_name(port_name)?
+            .map(|link| link.header.index)
+            .ok_or_else(|| NetlinkError::NoSuchLink {
+                op: op.clone(),
+                link: port_name.to_string(),
+            })?;
+        let request = Request::new(op, Rtm::SetLink(messages::set_hairpin(index, on)), 0);
+        self.conn.execute(vec![request])?;
+        Ok(())
+    }
+
     /// Run on a client opened in the container's namespace: sets `name` up
     /// with `addr/prefix`, adds the default route via `gateway` when given
     /// (replacing any other), and sets `lo` up. Idempotent.

@@ -448,3 +448,20 @@ fn a_bridge_request_names_the_kind() {
     assert!(route.attributes.contains(&RouteAttribute::Oif(3)));
     assert_eq!(route.header.destination_prefix_length, 0);
 }
+
+#[test]
+fn hairpin_is_a_bridge_family_setlink_with_the_port_mode() {
+    let buf = wire(
+        1,
+        NLM_F_REQUEST,
+        NetlinkPayload::InnerMessage(Rtm::SetLink(set_hairpin(12, true))),
+    );
+    // ifinfomsg.ifi_family follows the 16-byte nlmsghdr.
+    assert_eq!(buf[16], libc::AF_BRIDGE as u8);
+    // IFLA_PROTINFO (12) must carry NLA_F_NESTED, or the bridge driver reads
+    // it as the legacy one-byte port state; inside, IFLA_BRPORT_MODE (4) = 1.
+    let attrs = &buf[16 + 16..];
+    let kind = u16::from_ne_bytes([attrs[2], attrs[3]]);
+    assert_eq!(kind, 12 | 0x8000);
+    assert_eq!(&attrs[4..9], &[5, 0, 4, 0, 1]);
+}

@@ -225,6 +225,13 @@ fn a_container_namespace_is_wired_to_a_bridge_and_reachable() {
         assert!(ok, "container cannot ping {target}: {out}");
     }
 
+    // Hairpin on the host end, as the bridge driver reports it.
+    let hairpin = format!("/sys/class/net/{veth_a}/brport/hairpin_mode");
+    nl.set_hairpin(&veth_a, true).expect("hairpin on");
+    assert_eq!(fs::read_to_string(&hairpin).expect("read").trim(), "1");
+    nl.set_hairpin(&veth_a, false).expect("hairpin off");
+    assert_eq!(fs::read_to_string(&hairpin).expect("read").trim(), "0");
+
     // Idempotent inside too.
     inside_a
         .configure_interface("eth0", addr_a, 24, Some(gateway))
