@@ -6,6 +6,7 @@
 //! supervisor gone). See [`attach`].
 
 pub mod attach;
-pub mod hosts;
 pub mod check;
 pub mod host;
+pub mod hosts;
+pub mod netlink;
