@@ -1,1 +1,6 @@
 //! Container networking: none, host, bridge, rootless, port publishing.
+
+pub mod host;
+pub mod host_routes;
+pub mod ipam;
+pub mod store;
