@@ -71,10 +71,15 @@ garbage line\n";
     #[test]
     fn parses_little_endian_routes_and_skips_default_and_down_routes() {
         let nets = parse_routes(SAMPLE);
-        let want: Vec<Ipv4Net> = ["192.0.2.0/24", "172.17.0.0/16", "10.0.0.0/8", "192.168.1.5/32"]
-            .iter()
-            .map(|s| s.parse().expect("net"))
-            .collect();
+        let want: Vec<Ipv4Net> = [
+            "192.0.2.0/24",
+            "172.17.0.0/16",
+            "10.0.0.0/8",
+            "192.168.1.5/32",
+        ]
+        .iter()
+        .map(|s| s.parse().expect("net"))
+        .collect();
         assert_eq!(nets, want);
     }
 

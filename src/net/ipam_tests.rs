@@ -17,7 +17,13 @@ fn req(name: &str) -> CreateNetwork {
 }
 
 fn plan(r: &CreateNetwork, nets: &[NetworkRecord], host: &[Ipv4Net]) -> Result<NetworkRecord> {
-    plan_network(r, nets, host, format!("{:0>64}", nets.len() + 1), Utc::now())
+    plan_network(
+        r,
+        nets,
+        host,
+        format!("{:0>64}", nets.len() + 1),
+        Utc::now(),
+    )
 }
 
 fn with_subnet(name: &str, subnet: &str) -> NetworkRecord {
@@ -81,9 +87,13 @@ fn only_the_bridge_driver_is_accepted() {
     r.driver = String::new();
     assert_eq!(plan(&r, &[], &[]).expect("default").driver, "bridge");
     r.driver = "overlay".into();
-    assert!(message(plan(&r, &[], &[]).expect_err("overlay")).contains("plugin \"overlay\" not found"));
+    assert!(
+        message(plan(&r, &[], &[]).expect_err("overlay")).contains("plugin \"overlay\" not found")
+    );
     r.driver = "host".into();
-    assert!(message(plan(&r, &[], &[]).expect_err("host")).contains("only one instance of \"host\""));
+    assert!(
+        message(plan(&r, &[], &[]).expect_err("host")).contains("only one instance of \"host\"")
+    );
 }
 
 #[test]
@@ -97,7 +107,12 @@ fn user_networks_take_the_pool_in_order_skipping_overlaps() {
     let subnets: Vec<String> = nets.iter().map(|n| n.subnet.to_string()).collect();
     assert_eq!(
         subnets,
-        ["10.89.0.0/24", "10.89.2.0/24", "10.89.3.0/24", "10.89.8.0/24"]
+        [
+            "10.89.0.0/24",
+            "10.89.2.0/24",
+            "10.89.3.0/24",
+            "10.89.8.0/24"
+        ]
     );
     assert_eq!(nets[0].gateway, ip("10.89.0.1"));
     assert_eq!(nets[0].bridge, format!("br-{}", &nets[0].id[..12]));
@@ -109,7 +124,10 @@ fn a_given_subnet_must_not_overlap_networks_or_host_routes() {
     let mut r = req("b");
     r.subnet = Some(net("172.30.5.0/24"));
     let e = message(plan(&r, std::slice::from_ref(&existing), &[]).expect_err("overlap"));
-    assert!(e.starts_with("Pool overlaps with other one on this address space"), "{e}");
+    assert!(
+        e.starts_with("Pool overlaps with other one on this address space"),
+        "{e}"
+    );
     assert!(e.contains("network a (172.30.0.0/16)"), "{e}");
 
     r.subnet = Some(net("192.168.0.0/16"));
@@ -153,12 +171,17 @@ fn ip_ranges_lie_inside_the_subnet() {
     let mut r = req("x");
     r.subnet = Some(net("10.20.0.0/16"));
     r.ip_range = Some(net("10.21.0.0/24"));
-    assert!(message(plan(&r, &[], &[]).expect_err("outside")).contains("within subnet 10.20.0.0/16"));
+    assert!(
+        message(plan(&r, &[], &[]).expect_err("outside")).contains("within subnet 10.20.0.0/16")
+    );
     r.ip_range = Some(net("10.20.5.0/24"));
     let n = plan(&r, &[], &[]).expect("range");
     let mut leases = Vec::new();
     // The gateway stays 10.20.0.1; containers start inside the range.
-    assert_eq!(lease_all(&n, &["a", "b"], &mut leases), [ip("10.20.5.0"), ip("10.20.5.1")]);
+    assert_eq!(
+        lease_all(&n, &["a", "b"], &mut leases),
+        [ip("10.20.5.0"), ip("10.20.5.1")]
+    );
 }
 
 #[test]
@@ -168,7 +191,9 @@ fn the_bridge_name_option_names_the_interface() {
     let first = plan(&r, &[], &[]).expect("plan");
     assert_eq!(first.bridge, "mybr0");
     r.name = "y".into();
-    assert!(message(plan(&r, &[first], &[]).expect_err("taken")).contains("already used by network x"));
+    assert!(
+        message(plan(&r, &[first], &[]).expect_err("taken")).contains("already used by network x")
+    );
     for bad in ["berth0", "a/b", "much-too-long-name", ""] {
         r.options.insert(BRIDGE_NAME_OPTION.into(), bad.into());
         assert!(plan(&r, &[], &[]).is_err(), "{bad}");
@@ -183,7 +208,8 @@ fn the_default_network_prefers_10_88_and_falls_back_to_the_pool() {
     assert_eq!(d.gateway, ip("10.88.0.1"));
     let taken = plan_default(&[], &[net("10.0.0.0/8")], "f".repeat(64), Utc::now());
     assert!(taken.is_err(), "the whole pool lies in 10/8");
-    let moved = plan_default(&[], &[net("10.88.4.0/24")], "f".repeat(64), Utc::now()).expect("pool");
+    let moved =
+        plan_default(&[], &[net("10.88.4.0/24")], "f".repeat(64), Utc::now()).expect("pool");
     assert_eq!(moved.subnet, net("10.89.0.0/24"));
 }
 
@@ -210,7 +236,13 @@ fn a_gateway_in_the_middle_leases_above_it_first_then_below() {
     let n = plan(&r, &[], &[]).expect("plan");
     let mut leases = Vec::new();
     let ips = lease_all(&n, &["a", "b", "c", "d", "e"], &mut leases);
-    let want = ["10.30.0.6", "10.30.0.1", "10.30.0.2", "10.30.0.3", "10.30.0.4"];
+    let want = [
+        "10.30.0.6",
+        "10.30.0.1",
+        "10.30.0.2",
+        "10.30.0.3",
+        "10.30.0.4",
+    ];
     assert_eq!(ips, want.map(ip));
 }
 
@@ -253,7 +285,10 @@ fn one_lease_per_network_and_the_next_free_ethn_per_container() {
     let mut leases = Vec::new();
     lease_all(&a, &["c"], &mut leases);
     let e = plan_lease(&lease_req(&a, "c"), &a, &leases, Utc::now()).expect_err("twice");
-    assert_eq!(message(e), "endpoint with name name-c already exists in network a");
+    assert_eq!(
+        message(e),
+        "endpoint with name name-c already exists in network a"
+    );
     lease_all(&b, &["c"], &mut leases);
     assert_eq!(leases[1].ifname, "eth1");
     // eth0 freed (disconnected from a): the next network gets eth0 again.

@@ -51,7 +51,11 @@ pub struct NetworkRecord {
     pub subnet: Ipv4Net,
     pub gateway: Ipv4Addr,
     /// `--ip-range`: containers get addresses from here only.
-    #[serde(default, with = "opt_net_text", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "opt_net_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_range: Option<Ipv4Net>,
     /// `--internal`: no route out of the host (no NAT, no publishing).
     pub internal: bool,
@@ -162,7 +166,9 @@ pub enum NetStoreError {
     },
     #[error("no available IPv4 addresses on network {network} ({subnet}): every address is leased; remove a container from it, or use a network with a larger --subnet")]
     Exhausted { network: String, subnet: Ipv4Net },
-    #[error("address {ip} is already in use on network {network}; choose another --ip or leave it out")]
+    #[error(
+        "address {ip} is already in use on network {network}; choose another --ip or leave it out"
+    )]
     AddressInUse { ip: Ipv4Addr, network: String },
     /// Docker's wording for a taken name, an overlapping pool, a container
     /// already on the network.
@@ -199,7 +205,9 @@ impl<T> IoCtx<T> for io::Result<T> {
 /// keep working.
 pub fn builtin_id(name: &str) -> String {
     use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(format!("berth predefined network {name}")))
+    hex::encode(sha2::Sha256::digest(format!(
+        "berth predefined network {name}"
+    )))
 }
 
 /// The network store under `<root>/networks/`.
@@ -416,8 +424,7 @@ impl NetStore {
         self.transaction(|_, leases| {
             let (gone, kept): (Vec<Lease>, Vec<Lease>) =
                 std::mem::take(leases).into_iter().partition(|l| {
-                    l.container_id == container_id
-                        && network_id.is_none_or(|n| l.network_id == n)
+                    l.container_id == container_id && network_id.is_none_or(|n| l.network_id == n)
                 });
             *leases = kept;
             Ok(gone)

@@ -44,7 +44,8 @@ fn records_and_leases_survive_a_round_trip() {
     let (dir, s) = store();
     let mut r = req("app");
     r.labels.insert("team".into(), "db".into());
-    r.options.insert("com.docker.network.driver.mtu".into(), "1400".into());
+    r.options
+        .insert("com.docker.network.driver.mtu".into(), "1400".into());
     r.subnet = Some("172.29.0.0/16".parse().expect("net"));
     r.ip_range = Some("172.29.4.0/24".parse().expect("net"));
     r.internal = true;
@@ -129,7 +130,9 @@ fn remove_refuses_predefined_and_used_networks() {
     let d = s.ensure_default(&[]).expect("default");
     for name in ["bridge", "host", "none", d.id.as_str()] {
         let e = s.remove_with(name, no_host_side).expect_err(name);
-        assert!(e.to_string().ends_with("is a pre-defined network and cannot be removed"));
+        assert!(e
+            .to_string()
+            .ends_with("is a pre-defined network and cannot be removed"));
     }
     let app = s.create(req("app"), &[]).expect("create");
     s.allocate(lease_req("app", "c1")).expect("lease");
@@ -172,8 +175,16 @@ fn prune_removes_unused_user_networks_only() {
         .prune(|n| !n.labels.contains_key("keep"), no_host_side)
         .expect("prune");
     assert!(failed.is_empty());
-    assert_eq!(gone.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["idle"]);
-    let mut left: Vec<String> = s.list().expect("list").into_iter().map(|n| n.name).collect();
+    assert_eq!(
+        gone.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+        ["idle"]
+    );
+    let mut left: Vec<String> = s
+        .list()
+        .expect("list")
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
     left.sort();
     assert_eq!(left, ["bridge", "kept", "used"]);
 }
@@ -211,10 +222,16 @@ fn a_transaction_writes_only_what_changed_and_nothing_on_error() {
     s.create(req("a"), &[]).expect("a");
     let nets = dir.path().join("networks/networks.json");
     let leases = dir.path().join("networks/leases.json");
-    let before = std::fs::metadata(&nets).expect("meta").modified().expect("mtime");
+    let before = std::fs::metadata(&nets)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
     std::thread::sleep(std::time::Duration::from_millis(20));
     s.allocate(lease_req("a", "c1")).expect("lease");
-    let after = std::fs::metadata(&nets).expect("meta").modified().expect("mtime");
+    let after = std::fs::metadata(&nets)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
     assert_eq!(before, after, "a lease does not rewrite networks.json");
     assert!(leases.exists());
     let r: Result<()> = s.transaction(|nets, leases| {
@@ -265,7 +282,11 @@ fn concurrent_creates_and_allocations_never_collide() {
                 let mut created = Vec::new();
                 for i in 0..3 {
                     // Every thread also races for one shared name.
-                    let name = if i == 0 { "contested".to_string() } else { format!("t{t}-{i}") };
+                    let name = if i == 0 {
+                        "contested".to_string()
+                    } else {
+                        format!("t{t}-{i}")
+                    };
                     if let Ok(n) = s.create(req(&name), &[]) {
                         created.push(n.name);
                     }
