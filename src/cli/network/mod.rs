@@ -5,6 +5,9 @@
 //! stored; `bridge` is created on first sight (`ls`, `inspect`, or the first
 //! container), so its id and subnet are the same everywhere they are shown.
 
+mod filter;
+mod shown;
+
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
 
@@ -16,11 +19,10 @@ use serde_json::{json, Map, Value};
 use super::error::{render as render_err, CliError, CliResult};
 use super::output::rfc3339;
 use super::render;
-use crate::net::host_routes::host_subnets;
-use crate::net::store::{
-    builtin_id, lookup, CreateNetwork, Lease, NetStore, NetStoreError, NetworkRecord,
-};
+use crate::net::store::{CreateNetwork, Lease, NetStore, NetStoreError};
 use crate::settings::Settings;
+use filter::{group_filters, ls_matches, prune_selector};
+use shown::{all_networks, host_nets, resolve, Shown};
 
 #[derive(Debug, Subcommand)]
 pub enum NetworkCommand {
@@ -120,100 +122,6 @@ pub struct NetworkPruneArgs {
     pub force: bool,
 }
 
-/// A network as the commands show it: stored, or one of the predefined
-/// `host`/`none`.
-#[derive(Clone)]
-enum Shown {
-    Stored(NetworkRecord),
-    Builtin {
-        name: &'static str,
-        driver: &'static str,
-    },
-}
-
-impl Shown {
-    fn id(&self) -> String {
-        match self {
-            Shown::Stored(r) => r.id.clone(),
-            Shown::Builtin { name, .. } => builtin_id(name),
-        }
-    }
-
-    fn name(&self) -> &str {
-        match self {
-            Shown::Stored(r) => &r.name,
-            Shown::Builtin { name, .. } => name,
-        }
-    }
-
-    fn driver(&self) -> &str {
-        match self {
-            Shown::Stored(r) => &r.driver,
-            Shown::Builtin { driver, .. } => driver,
-        }
-    }
-
-    fn labels(&self) -> BTreeMap<String, String> {
-        match self {
-            Shown::Stored(r) => r.labels.clone(),
-            Shown::Builtin { .. } => BTreeMap::new(),
-        }
-    }
-
-    fn created(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Shown::Stored(r) => Some(r.created),
-            Shown::Builtin { .. } => None,
-        }
-    }
-
-    fn is_builtin(&self) -> bool {
-        matches!(self, Shown::Builtin { .. }) || self.name() == "bridge"
-    }
-}
-
-const BUILTINS: [(&str, &str); 2] = [("host", "host"), ("none", "null")];
-
-fn host_nets() -> CliResult<Vec<Ipv4Net>> {
-    host_subnets().map_err(|e| {
-        CliError::msg(format!(
-            "read the host's routes from /proc/net/route: {e}; is /proc mounted?"
-        ))
-    })
-}
-
-/// Every network, the default `bridge` created if it was never used.
-fn all_networks(store: &NetStore) -> CliResult<Vec<Shown>> {
-    store.ensure_default(&host_nets()?)?;
-    let mut all: Vec<Shown> = store.list()?.into_iter().map(Shown::Stored).collect();
-    all.extend(
-        BUILTINS
-            .iter()
-            .map(|&(name, driver)| Shown::Builtin { name, driver }),
-    );
-    all.sort_by(|a, b| a.name().cmp(b.name()));
-    Ok(all)
-}
-
-/// docker's lookup over stored and predefined networks.
-fn resolve(all: &[Shown], name_or_id: &str) -> Result<Shown, NetStoreError> {
-    let mut records = Vec::new();
-    for n in all {
-        match n {
-            Shown::Builtin { .. } => {
-                let id = n.id();
-                // Short prefixes stay with the stored networks' ids.
-                let prefix_ok = name_or_id.len() >= 3 && id.starts_with(name_or_id);
-                if n.name() == name_or_id || id == name_or_id || prefix_ok {
-                    return Ok(n.clone());
-                }
-            }
-            Shown::Stored(r) => records.push(r.clone()),
-        }
-    }
-    lookup(&records, name_or_id).cloned().map(Shown::Stored)
-}
-
 pub fn dispatch(settings: &Settings, cmd: &NetworkCommand) -> CliResult {
     let store = NetStore::new(&settings.store.root);
     match cmd {
@@ -286,80 +194,6 @@ fn create(store: &NetStore, a: &NetworkCreateArgs) -> CliResult {
     let rec = store.create(req, &host_nets()?)?;
     println!("{}", rec.id);
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--filter` values grouped by key; values of one key are alternatives.
-fn group_filters(filters: &[String]) -> CliResult<BTreeMap<String, Vec<String>>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in filters {
-        let Some((k, v)) = f.split_once('=') else {
-            return Err(CliError::msg(format!(
-                "bad format of filter (expected name=value): {f}"
-            )));
-        };
-        out.entry(k.to_string()).or_default().push(v.to_string());
-    }
-    Ok(out)
-}
-
-/// docker's label filter: `key` or `key=value`.
-fn label_matches(labels: &BTreeMap<String, String>, want: &str) -> bool {
-    match want.split_once('=') {
-        Some((k, v)) => labels.get(k).is_some_and(|x| x == v),
-        None => labels.contains_key(want),
-    }
-}
-
-fn ls_matches(
-    n: &Shown,
-    filters: &BTreeMap<String, Vec<String>>,
-    in_use: &HashMap<String, usize>,
-) -> CliResult<bool> {
-    for (key, values) in filters {
-        let any = |f: &dyn Fn(&str) -> bool| values.iter().any(|v| f(v));
-        let ok = match key.as_str() {
-            // docker matches name and id as regular expressions; a plain
-            // string is a substring match.
-            "name" => any(&|v| n.name().contains(v)),
-            "id" => any(&|v| n.id().contains(v)),
-            "driver" => any(&|v| n.driver() == v),
-            "scope" => any(&|v| v == "local"),
-            // docker requires every label filter to match.
-            "label" => values.iter().all(|v| label_matches(&n.labels(), v)),
-            "type" => {
-                for v in values {
-                    if v != "custom" && v != "builtin" {
-                        return Err(CliError::msg(format!(
-                            "invalid filter: 'type'='{v}' (use type=custom or type=builtin)"
-                        )));
-                    }
-                }
-                any(&|v| (v == "builtin") == n.is_builtin())
-            }
-            "dangling" => {
-                let mut ok = false;
-                for v in values {
-                    let want = match v.as_str() {
-                        "true" | "1" => true,
-                        "false" | "0" => false,
-                        _ => {
-                            return Err(CliError::msg(format!(
-                                "invalid filter 'dangling={v}' (use true or false)"
-                            )))
-                        }
-                    };
-                    let dangling = !n.is_builtin() && !in_use.contains_key(&n.id());
-                    ok |= dangling == want;
-                }
-                ok
-            }
-            other => return Err(CliError::msg(format!("invalid filter '{other}'"))),
-        };
-        if !ok {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 /// Go's `time.Time.String()`, as docker's `CreatedAt` column prints.
@@ -518,37 +352,6 @@ fn rm(store: &NetStore, a: &NetworkRmArgs) -> CliResult {
     })
 }
 
-/// `network prune --filter`: `label=`, `label!=`, `until=`.
-fn prune_selector(filters: &[String]) -> CliResult<impl Fn(&NetworkRecord) -> bool> {
-    let groups = group_filters(filters)?;
-    let mut until = None;
-    let mut with = Vec::new();
-    let mut without = Vec::new();
-    for (key, values) in groups {
-        match key.as_str() {
-            "until" => {
-                for v in values {
-                    let t = crate::runtime::logs::parse_time_bound(&v, Utc::now())
-                        .map_err(CliError::msg)?;
-                    until = Some(until.map_or(t, |u: DateTime<Utc>| u.min(t)));
-                }
-            }
-            "label" => with = values,
-            "label!" => without = values,
-            other => {
-                return Err(CliError::msg(format!(
-                    "invalid filter '{other}' (network prune takes until=, label= and label!=)"
-                )))
-            }
-        }
-    }
-    Ok(move |n: &NetworkRecord| {
-        until.is_none_or(|u| n.created < u)
-            && with.iter().all(|w| label_matches(&n.labels, w))
-            && !without.iter().any(|w| label_matches(&n.labels, w))
-    })
-}
-
 fn prune(store: &NetStore, a: &NetworkPruneArgs) -> CliResult {
     let selected = prune_selector(&a.filters)?;
     if !a.force && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -578,15 +381,16 @@ fn prune(store: &NetStore, a: &NetworkPruneArgs) -> CliResult {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use crate::net::store::NetworkRecord;
     use std::net::Ipv4Addr;
 
-    fn stored(name: &str, labels: &[(&str, &str)]) -> Shown {
+    pub(super) fn stored(name: &str, labels: &[(&str, &str)]) -> Shown {
         Shown::Stored(record(name, labels))
     }
 
-    fn record(name: &str, labels: &[(&str, &str)]) -> NetworkRecord {
+    pub(super) fn record(name: &str, labels: &[(&str, &str)]) -> NetworkRecord {
         NetworkRecord {
             id: "ab".repeat(32),
             name: name.into(),
@@ -603,68 +407,6 @@ mod tests {
             options: BTreeMap::new(),
             created: Utc::now(),
         }
-    }
-
-    fn matches(n: &Shown, filters: &[&str], used: bool) -> bool {
-        let f: Vec<String> = filters.iter().map(|s| s.to_string()).collect();
-        let mut in_use = HashMap::new();
-        if used {
-            in_use.insert(n.id(), 1);
-        }
-        ls_matches(n, &group_filters(&f).expect("filters"), &in_use).expect("valid")
-    }
-
-    #[test]
-    fn ls_filters_combine_like_dockers() {
-        let app = stored("appnet", &[("env", "prod"), ("team", "")]);
-        let host = Shown::Builtin {
-            name: "host",
-            driver: "host",
-        };
-        assert!(
-            matches(&app, &["name=app", "name=zzz"], false),
-            "values of a key are alternatives"
-        );
-        assert!(
-            !matches(&app, &["name=app", "driver=host"], false),
-            "keys must all match"
-        );
-        assert!(matches(&app, &["label=env=prod", "label=team"], false));
-        assert!(!matches(&app, &["label=env=prod", "label=missing"], false));
-        assert!(matches(&app, &["type=custom"], false));
-        assert!(matches(&host, &["type=builtin"], false));
-        assert!(matches(&app, &["dangling=true"], false));
-        assert!(!matches(&app, &["dangling=true"], true));
-        assert!(!matches(&host, &["dangling=true"], false));
-        assert!(matches(&app, &["id=abab"], false));
-    }
-
-    #[test]
-    fn bad_filters_are_errors() {
-        let app = stored("a", &[]);
-        for bad in ["color=red", "type=other", "dangling=maybe"] {
-            let groups = group_filters(&[bad.to_string()]).expect("groups");
-            assert!(ls_matches(&app, &groups, &HashMap::new()).is_err(), "{bad}");
-        }
-        assert!(group_filters(&["novalue".to_string()]).is_err());
-    }
-
-    #[test]
-    fn prune_filters_select_by_label_and_age() {
-        let rec = record("a", &[("keep", "yes")]);
-        let sel = |f: &[&str]| {
-            let f: Vec<String> = f.iter().map(|s| s.to_string()).collect();
-            prune_selector(&f).expect("filters")(&rec)
-        };
-        assert!(sel(&[]));
-        assert!(!sel(&["label!=keep"]));
-        assert!(sel(&["label=keep=yes"]));
-        assert!(
-            !sel(&["until=1h"]),
-            "created just now, not before an hour ago"
-        );
-        assert!(sel(&["until=2999-01-01T00:00:00Z"]));
-        assert!(prune_selector(&["dangling=true".to_string()]).is_err());
     }
 
     #[test]
