@@ -328,3 +328,41 @@ fn ls_filters_and_formats() {
     assert_eq!(v["Labels"], "env=prod");
     assert_eq!(v["ID"].as_str().map(str::len), Some(12));
 }
+
+#[test]
+fn sixteen_processes_creating_at_once_get_distinct_subnets() {
+    let b = berth();
+    let children: Vec<_> = (0..16)
+        .map(|i| {
+            let name = format!("n{i}");
+            let mut c = b.command(&["network", "create", &name]);
+            c.stdout(std::process::Stdio::null());
+            c.spawn()
+                .unwrap_or_else(|e| panic!("spawn network create {name}: {e}"))
+        })
+        .collect();
+    for mut c in children {
+        let status = c.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+        assert!(status.success(), "a concurrent network create failed");
+    }
+    let out = b.cmd(&[
+        "network",
+        "ls",
+        "-f",
+        "type=custom",
+        "--format",
+        "{{.Name}}",
+    ]);
+    out.success();
+    assert_eq!(out.stdout_lines().len(), 16);
+    let mut names: Vec<&str> = out.stdout_lines();
+    names.push("bridge");
+    let v = inspect(&b, &names);
+    let mut subnets: Vec<String> = v
+        .iter()
+        .map(|n| n["IPAM"]["Config"][0]["Subnet"].to_string())
+        .collect();
+    subnets.sort();
+    subnets.dedup();
+    assert_eq!(subnets.len(), 17, "duplicate subnets: {subnets:?}");
+}
