@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::error::{render, CliError, CliResult};
-use crate::cli::{container, image, image_list, registry, system, volume, Cli, Command};
+use crate::cli::{container, image, image_list, network, registry, system, volume, Cli, Command};
 use crate::settings::{Overrides, Settings};
 
 pub fn main() -> ExitCode {
@@ -67,6 +67,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Export(a) => container::export(&settings()?, a),
         Command::Container(c) => container::dispatch(&settings()?, c),
         Command::Volume(c) => volume::dispatch(&settings()?, c),
+        Command::Network(c) => network::dispatch(&settings()?, c),
         Command::ContainerMonitor(a) => container::monitor(&settings()?, a),
         Command::Version(a) => system::version(a),
         Command::Info(a) => system::info(&settings()?, a),

@@ -7,6 +7,7 @@ pub mod error;
 pub mod format;
 pub mod image;
 pub mod image_list;
+pub mod network;
 pub mod output;
 pub mod progress;
 pub mod registry;
@@ -114,6 +115,9 @@ pub enum Command {
     /// Manage volumes
     #[command(subcommand)]
     Volume(volume::VolumeCommand),
+    /// Manage networks
+    #[command(subcommand)]
+    Network(network::NetworkCommand),
     /// The detached container monitor (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(container::MonitorArgs),

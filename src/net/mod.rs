@@ -8,5 +8,8 @@
 pub mod attach;
 pub mod check;
 pub mod host;
+pub mod host_routes;
 pub mod hosts;
+pub mod ipam;
 pub mod netlink;
+pub mod store;

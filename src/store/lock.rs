@@ -3,9 +3,11 @@
 //! takes a `&WriteGuard` and cannot be called without the lock held.
 //!
 //! Lock order (always taken in this order, released in reverse):
-//! containers → images → layers. Blob and staging directories need no lock of
-//! their own: blobs are content-addressed and only the image writer (which
-//! holds the images lock) deletes them.
+//! containers → images → layers; containers → volumes; containers →
+//! networks (`net::store`: the networks lock may be taken while the
+//! containers lock is held, never the other way round). Blob and staging
+//! directories need no lock of their own: blobs are content-addressed and
+//! only the image writer (which holds the images lock) deletes them.
 
 use std::fs::{File, OpenOptions};
 use std::io;
