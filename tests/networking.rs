@@ -210,7 +210,7 @@ fn bad_network_input_fails_cleanly() {
     }
     b.cmd(&["run", "-d", "--name", "t5", "--network", &net, &img, "sleep", "300"])
         .code(125)
-        .stderr_contains("no available IP");
+        .stderr_contains("no available IPv4 addresses");
     let t5 = id_of(&b, "t5");
     assert!(veths_of(&t5).is_empty());
     b.cmd(&["rm", "-f", "t0", "t1", "t2", "t3", "t4", "t5", "first", "second"]).success();

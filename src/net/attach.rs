@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use super::firewall::{self, Firewall, NetworkRules, PortRule, Proto};
 use super::hosts::{self, Drop, HostsEntry};
 use super::netlink::Netlink;
-use super::store::{Lease, LeasePort, NetStore, NetworkRecord};
+use super::store::{Lease, LeasePort, LeaseRequest, NetStore, NetworkRecord};
 use super::{ipam, NetError, Result};
 
 /// The default network: no name resolution between its containers, as docker.
@@ -131,6 +131,14 @@ fn ensure_host_side(
     })
 }
 
+/// The host end of a container's veth on a network, derived from both ids
+/// so tests and leftovers checks can find it: `vb` + 8 + 4 hex digits.
+pub fn host_veth_name(container_id: &str, network_id: &str) -> String {
+    let c = container_id.get(..8).unwrap_or(container_id);
+    let n = network_id.get(..4).unwrap_or(network_id);
+    format!("vb{c}{n}")
+}
+
 fn port_rule(p: &PublishedPort, ctr_ip: Ipv4Addr) -> PortRule {
     PortRule {
         proto: p.proto,
@@ -143,7 +151,7 @@ fn port_rule(p: &PublishedPort, ctr_ip: Ipv4Addr) -> PortRule {
 
 fn lease_port(p: &PublishedPort) -> LeasePort {
     LeasePort {
-        proto: p.proto,
+        proto: proto_name(p.proto).to_string(),
         host_ip: p.host_ip,
         host_port: p.host_port,
         ctr_port: p.ctr_port,
@@ -182,7 +190,16 @@ fn check_host_port(p: &PublishedPort) -> Result<()> {
     }
 }
 
-fn proto_name(p: Proto) -> &'static str {
+fn parse_proto(s: &str) -> Option<Proto> {
+    match s {
+        "tcp" => Some(Proto::Tcp),
+        "udp" => Some(Proto::Udp),
+        "sctp" => Some(Proto::Sctp),
+        _ => None,
+    }
+}
+
+pub(super) fn proto_name(p: Proto) -> &'static str {
     match p {
         Proto::Tcp => "tcp",
         Proto::Udp => "udp",
@@ -249,12 +266,14 @@ fn undo_host_side(released: &[Lease], records: &[NetworkRecord]) {
     let rules: Vec<PortRule> = released
         .iter()
         .flat_map(|l| {
-            l.ports.iter().map(move |p| PortRule {
-                proto: p.proto,
+            l.ports.iter().filter_map(move |p| {
+                Some(PortRule {
+                proto: parse_proto(&p.proto)?,
                 host_ip: p.host_ip,
                 host_port: p.host_port,
                 ctr_ip: l.ip,
                 ctr_port: p.ctr_port,
+                })
             })
         })
         .collect();
@@ -289,57 +308,30 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
             stale.extend(old);
         }
         unpublish_names(&stale, leases);
-        let mut used_ifnames: Vec<String> = leases
-            .iter()
-            .filter(|l| l.container_id == req.container_id)
-            .map(|l| l.ifname.clone())
-            .collect();
-        for w in &wanted {
-            if let Some(l) = leases.iter().find(|l| l.ports.iter().any(|p| overlaps(p, w))) {
-                let _ = l;
-                return Err(NetError::PortInUse(format!(
-                    "Bind for {}:{} failed: port is already allocated",
-                    shown(w.host_ip),
-                    w.host_port
-                )));
-            }
-        }
         let mut links = Vec::new();
         for (i, (ep, rec, index)) in targets.iter().enumerate() {
-            if leases
-                .iter()
-                .any(|l| l.container_id == req.container_id && l.network_id == rec.id)
-            {
-                return Err(NetError::Invalid(format!(
-                    "endpoint with name {} already exists in network {}",
-                    req.container_name, rec.name
-                )));
-            }
-            let ip = ipam::pick(rec, leases, ep.ip)?;
-            let ifname = (0..)
-                .map(|n| format!("eth{n}"))
-                .find(|n| !used_ifnames.contains(n))
-                .unwrap_or_default();
-            used_ifnames.push(ifname.clone());
-            let lease = Lease {
-                network_id: rec.id.clone(),
-                container_id: req.container_id.to_string(),
-                container_name: req.container_name.to_string(),
-                aliases: ep.aliases.clone(),
-                ip,
-                mac: ipam::mac_for(ip),
-                host_veth: format!("vb{}{}", &short(req.container_id)[..8.min(short(req.container_id).len())], &short(&rec.id)[..4.min(short(&rec.id).len())]),
-                ifname,
-                hosts_file: Some(req.hosts_file.to_path_buf()),
-                ports: if i == 0 && !req.hot_plug {
-                    wanted.clone()
-                } else {
-                    Vec::new()
-                },
-                created: chrono::Utc::now(),
-                owner_pid: req.owner.pid,
-                owner_start: req.owner.start,
+            let ports = if i == 0 && !req.hot_plug {
+                wanted.clone()
+            } else {
+                Vec::new()
             };
+            let mut lease = ipam::plan_lease(
+                &LeaseRequest {
+                    network_id: rec.id.clone(),
+                    container_id: req.container_id.to_string(),
+                    container_name: req.container_name.to_string(),
+                    aliases: ep.aliases.clone(),
+                    ip: ep.ip,
+                    host_veth: host_veth_name(req.container_id, &rec.id),
+                    hosts_file: Some(req.hosts_file.to_path_buf()),
+                    ports,
+                },
+                rec,
+                leases,
+                chrono::Utc::now(),
+            )?;
+            lease.owner_pid = req.owner.pid;
+            lease.owner_start = req.owner.start;
             leases.push(lease.clone());
             links.push((lease, rec.clone(), *index));
         }

@@ -68,7 +68,7 @@ pub fn check(root: &Path, repair: bool) -> Result<NetReport> {
                 l.ip == r.ctr_ip
                     && l.ports
                         .iter()
-                        .any(|p| p.host_port == r.host_port && p.ctr_port == r.ctr_port && p.proto == r.proto)
+                        .any(|p| p.host_port == r.host_port && p.ctr_port == r.ctr_port && p.proto == attach::proto_name(r.proto))
             })
         })
         .collect();

@@ -339,6 +339,8 @@ pub fn plan_lease(
         hosts_file: req.hosts_file.clone(),
         ports: req.ports.clone(),
         created: now,
+        owner_pid: 0,
+        owner_start: 0,
     })
 }
 

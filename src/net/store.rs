@@ -110,6 +110,13 @@ pub struct Lease {
     #[serde(default)]
     pub ports: Vec<LeasePort>,
     pub created: DateTime<Utc>,
+    /// The process that supervises the container and releases the lease;
+    /// when it is gone (with its start time, so a reused pid does not
+    /// count), the lease is stale and the next `berth` sweeps it.
+    #[serde(default)]
+    pub owner_pid: i32,
+    #[serde(default)]
+    pub owner_start: u64,
 }
 
 /// What `network create` asks for.
@@ -279,10 +286,10 @@ impl NetStore {
     /// Runs `f` on both files under the exclusive lock and writes back
     /// only the files it changed. For callers that must check and change
     /// networks and leases in one step (`network connect`, recovery).
-    pub fn transaction<T>(
+    pub fn transaction<T, E: From<NetStoreError>>(
         &self,
-        f: impl FnOnce(&mut Vec<NetworkRecord>, &mut Vec<Lease>) -> Result<T>,
-    ) -> Result<T> {
+        f: impl FnOnce(&mut Vec<NetworkRecord>, &mut Vec<Lease>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let guard = self.locked(StoreLock::write)?;
         let mut nets = self.load_networks(&guard)?;
         let mut leases = self.load_leases(&guard)?;
