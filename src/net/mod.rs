@@ -1,1 +1,2 @@
 //! Container networking: none, host, bridge, rootless, port publishing.
+pub mod firewall;
