@@ -332,6 +332,15 @@ fn exercise(fw: Box<dyn Firewall>, tag: &str, a_n: u8, port_base: u16) {
     );
 
     timing(fw, a.ip(), port_base + 100);
+    let t = Instant::now();
+    for _ in 0..10 {
+        fw.ensure_network(&a.rules(false)).unwrap();
+    }
+    eprintln!(
+        "{}: ensure_network {:.2?} per call (already installed)",
+        fw.name(),
+        t.elapsed() / 10
+    );
 
     fw.remove_ports(std::slice::from_ref(&to_a)).unwrap();
     fw.remove_ports(std::slice::from_ref(&to_a)).unwrap();
@@ -432,4 +441,28 @@ fn iptables_publishes_isolates_and_cleans_up_on_the_real_kernel() {
         !String::from_utf8_lossy(&dump.stdout).contains(&prefix),
         "chains left behind"
     );
+}
+
+#[test]
+fn berth_firewall_forces_a_backend_and_rejects_unknown_names() {
+    let _kernel = KERNEL.lock().unwrap_or_else(|e| e.into_inner());
+    let before = std::env::var_os("BERTH_FIREWALL");
+    std::env::set_var("BERTH_FIREWALL", "ipfw");
+    let bogus = detect().err().map(|e| e.to_string());
+    let forced: Vec<_> = ["nftables", "iptables"]
+        .into_iter()
+        .filter(|b| find_binary(if *b == "nftables" { "nft" } else { "iptables" }).is_some())
+        .map(|b| {
+            std::env::set_var("BERTH_FIREWALL", b);
+            (b, detect().map(|fw| fw.name()))
+        })
+        .collect();
+    match before {
+        Some(v) => std::env::set_var("BERTH_FIREWALL", v),
+        None => std::env::remove_var("BERTH_FIREWALL"),
+    }
+    assert!(bogus.is_some_and(|e| e.contains("\"ipfw\"") && e.contains("nftables or iptables")));
+    for (wanted, got) in forced {
+        assert_eq!(got.unwrap(), wanted);
+    }
 }
