@@ -7,6 +7,7 @@
 
 pub mod attach;
 pub mod check;
+pub mod firewall;
 pub mod host;
 pub mod host_routes;
 pub mod hosts;
