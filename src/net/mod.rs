@@ -1,1 +1,3 @@
 //! Container networking: none, host, bridge, rootless, port publishing.
+
+pub mod rootless;
