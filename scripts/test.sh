@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # berth's whole check: formatting, lints, then every unit and integration
 # test. As root it first installs the Debian packages the integration tests
-# drive (a real docker-registry, busybox-static for test images, uidmap for
-# rootless). Runs every step even after a failure, then prints a summary
-# and exits non-zero if anything failed.
+# drive (a real docker-registry, busybox-static for test images, and uidmap,
+# passt and slirp4netns for rootless). Runs every step even after a failure,
+# then prints a summary and exits non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,8 @@ missing=()
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v newuidmap >/dev/null 2>&1 || missing+=(uidmap)
+[ -x /usr/bin/pasta ] || missing+=(passt)
+[ -x /usr/bin/slirp4netns ] || missing+=(slirp4netns)
 if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     echo "==> installing ${missing[*]}"

@@ -13,6 +13,7 @@ pub mod host_routes;
 pub mod hosts;
 pub mod ipam;
 pub mod netlink;
+pub mod rootless;
 pub mod store;
 
 use firewall::FirewallError;
