@@ -29,10 +29,14 @@ fn http_get(addr: &str) -> Option<String> {
 }
 
 /// Serves "hello-<hostname>" on port 8080 inside the container.
-const WWW: &str = "mkdir -p /www && echo hello-$(hostname) > /www/index.html && exec httpd -f -p 8080 -h /www";
+const WWW: &str =
+    "mkdir -p /www && echo hello-$(hostname) > /www/index.html && exec httpd -f -p 8080 -h /www";
 
 fn host_links() -> String {
-    let out = Command::new("ip").args(["-o", "link"]).output().expect("ip link");
+    let out = Command::new("ip")
+        .args(["-o", "link"])
+        .output()
+        .expect("ip link");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -52,11 +56,15 @@ fn inspect(b: &TestBerth, name: &str, format: &str) -> String {
 }
 
 fn ip_of(b: &TestBerth, name: &str) -> String {
-    inspect(b, name, "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}")
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    inspect(
+        b,
+        name,
+        "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+    )
+    .split_whitespace()
+    .next()
+    .unwrap_or_default()
+    .to_string()
 }
 
 fn id_of(b: &TestBerth, name: &str) -> String {
@@ -79,23 +87,36 @@ fn published_port_is_reachable_from_the_host() {
     let (b, img) = with_busybox();
     let port = free_port();
     let publish = format!("{port}:8080");
-    b.cmd(&["run", "-d", "--name", "web", "-p", &publish, &img, "sh", "-c", WWW])
-        .success();
+    b.cmd(&[
+        "run", "-d", "--name", "web", "-p", &publish, &img, "sh", "-c", WWW,
+    ])
+    .success();
     let url = format!("127.0.0.1:{port}");
     assert!(
         wait_until(Duration::from_secs(10), || http_get(&url).is_some()),
         "nothing answers on {url}"
     );
     let id = id_of(&b, "web");
-    assert_eq!(http_get(&url).as_deref().map(str::trim), Some(format!("hello-{}", &id[..12]).as_str()));
-    b.cmd(&["port", "web"]).success().stdout_contains(&format!("8080/tcp -> 0.0.0.0:{port}"));
+    assert_eq!(
+        http_get(&url).as_deref().map(str::trim),
+        Some(format!("hello-{}", &id[..12]).as_str())
+    );
+    b.cmd(&["port", "web"])
+        .success()
+        .stdout_contains(&format!("8080/tcp -> 0.0.0.0:{port}"));
     let ip = inspect(&b, "web", "{{.NetworkSettings.IPAddress}}");
     assert!(ip.parse::<std::net::Ipv4Addr>().is_ok(), "IPAddress {ip:?}");
     // Hairpin: the container reaches its own published port via the host.
     let gw = inspect(&b, "web", "{{.NetworkSettings.Gateway}}");
-    b.cmd(&["exec", "web", "wget", "-qO-", &format!("http://{gw}:{port}/")])
-        .success()
-        .stdout_contains("hello-");
+    b.cmd(&[
+        "exec",
+        "web",
+        "wget",
+        "-qO-",
+        &format!("http://{gw}:{port}/"),
+    ])
+    .success()
+    .stdout_contains("hello-");
     assert_eq!(veths_of(&id).len(), 1);
     b.cmd(&["rm", "-f", "web"]).success();
     assert!(veths_of(&id).is_empty(), "veth left: {:?}", veths_of(&id));
@@ -110,27 +131,69 @@ fn containers_on_a_network_resolve_each_other_and_others_cannot_reach_them() {
     let other = format!("{net}-other");
     b.cmd(&["network", "create", &net]).success();
     b.cmd(&["network", "create", &other]).success();
-    b.cmd(&["run", "-d", "--name", "db", "--network", &net, "--network-alias", "database", &img, "sleep", "300"])
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "db",
+        "--network",
+        &net,
+        "--network-alias",
+        "database",
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "app",
+        "--network",
+        &net,
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "outsider",
+        "--network",
+        &other,
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&["exec", "app", "ping", "-c1", "-W2", "db"])
         .success();
-    b.cmd(&["run", "-d", "--name", "app", "--network", &net, &img, "sleep", "300"])
+    b.cmd(&["exec", "app", "ping", "-c1", "-W2", "database"])
         .success();
-    b.cmd(&["run", "-d", "--name", "outsider", "--network", &other, &img, "sleep", "300"])
+    b.cmd(&["exec", "db", "ping", "-c1", "-W2", "app"])
         .success();
-    b.cmd(&["exec", "app", "ping", "-c1", "-W2", "db"]).success();
-    b.cmd(&["exec", "app", "ping", "-c1", "-W2", "database"]).success();
-    b.cmd(&["exec", "db", "ping", "-c1", "-W2", "app"]).success();
     let db_ip = ip_of(&b, "db");
-    b.cmd(&["exec", "outsider", "ping", "-c1", "-W1", "db"]).failure();
-    b.cmd(&["exec", "outsider", "ping", "-c1", "-W1", &db_ip]).failure();
+    b.cmd(&["exec", "outsider", "ping", "-c1", "-W1", "db"])
+        .failure();
+    b.cmd(&["exec", "outsider", "ping", "-c1", "-W1", &db_ip])
+        .failure();
     // A peer that leaves disappears from the others' /etc/hosts.
     b.cmd(&["rm", "-f", "app"]).success();
-    let hosts = b.cmd(&["exec", "db", "cat", "/etc/hosts"]).success().stdout_trim().to_string();
+    let hosts = b
+        .cmd(&["exec", "db", "cat", "/etc/hosts"])
+        .success()
+        .stdout_trim()
+        .to_string();
     assert!(!hosts.contains("app"), "{hosts}");
     // Removing a network in use fails and changes nothing.
     b.cmd(&["network", "rm", &net])
         .code(1)
         .stderr_contains("has active endpoints");
-    b.cmd(&["exec", "db", "ping", "-c1", "-W2", "database"]).success();
+    b.cmd(&["exec", "db", "ping", "-c1", "-W2", "database"])
+        .success();
     b.cmd(&["rm", "-f", "db", "outsider"]).success();
     b.cmd(&["network", "rm", &net, &other]).success();
 }
@@ -145,8 +208,18 @@ fn twenty_containers_at_once_get_distinct_addresses_and_leave_nothing() {
         for n in &names {
             let (b, img, net) = (&b, &img, &net);
             s.spawn(move || {
-                b.cmd(&["run", "-d", "--name", n, "--network", net, img, "sleep", "300"])
-                    .success();
+                b.cmd(&[
+                    "run",
+                    "-d",
+                    "--name",
+                    n,
+                    "--network",
+                    net,
+                    img,
+                    "sleep",
+                    "300",
+                ])
+                .success();
             });
         }
     });
@@ -185,35 +258,72 @@ fn bad_network_input_fails_cleanly() {
     let busy = TcpListener::bind("0.0.0.0:0").expect("bind");
     let port = busy.local_addr().expect("addr").port();
     let publish = format!("{port}:80");
-    b.cmd(&["run", "--rm", "--name", "clash", "-p", &publish, &img, "true"])
-        .code(125)
-        .stderr_contains("address already in use");
+    b.cmd(&[
+        "run", "--rm", "--name", "clash", "-p", &publish, &img, "true",
+    ])
+    .code(125)
+    .stderr_contains("address already in use");
     // A port another berth container publishes.
     let port2 = free_port();
     let p2 = format!("{port2}:80");
-    b.cmd(&["run", "-d", "--name", "first", "-p", &p2, &img, "sleep", "300"]).success();
-    b.cmd(&["run", "-d", "--name", "second", "-p", &p2, &img, "sleep", "300"])
-        .code(125)
-        .stderr_contains("port is already allocated");
+    b.cmd(&[
+        "run", "-d", "--name", "first", "-p", &p2, &img, "sleep", "300",
+    ])
+    .success();
+    b.cmd(&[
+        "run", "-d", "--name", "second", "-p", &p2, &img, "sleep", "300",
+    ])
+    .code(125)
+    .stderr_contains("port is already allocated");
     let second = id_of(&b, "second");
     assert!(veths_of(&second).is_empty());
     // A small subnet runs out: a /29 has 5 addresses after the gateway.
     let net = unique_repo("tiny").replace('/', "-");
     let subnet = "10.123.45.0/29";
-    b.cmd(&["network", "create", "--subnet", subnet, &net]).success();
-    b.cmd(&["network", "create", "--subnet", "10.123.45.0/24", &format!("{net}-x")])
-        .code(1)
-        .stderr_contains("overlaps");
+    b.cmd(&["network", "create", "--subnet", subnet, &net])
+        .success();
+    b.cmd(&[
+        "network",
+        "create",
+        "--subnet",
+        "10.123.45.0/24",
+        &format!("{net}-x"),
+    ])
+    .code(1)
+    .stderr_contains("overlaps");
     for i in 0..5 {
-        b.cmd(&["run", "-d", "--name", &format!("t{i}"), "--network", &net, &img, "sleep", "300"])
-            .success();
+        b.cmd(&[
+            "run",
+            "-d",
+            "--name",
+            &format!("t{i}"),
+            "--network",
+            &net,
+            &img,
+            "sleep",
+            "300",
+        ])
+        .success();
     }
-    b.cmd(&["run", "-d", "--name", "t5", "--network", &net, &img, "sleep", "300"])
-        .code(125)
-        .stderr_contains("no available IPv4 addresses");
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "t5",
+        "--network",
+        &net,
+        &img,
+        "sleep",
+        "300",
+    ])
+    .code(125)
+    .stderr_contains("no available IPv4 addresses");
     let t5 = id_of(&b, "t5");
     assert!(veths_of(&t5).is_empty());
-    b.cmd(&["rm", "-f", "t0", "t1", "t2", "t3", "t4", "t5", "first", "second"]).success();
+    b.cmd(&[
+        "rm", "-f", "t0", "t1", "t2", "t3", "t4", "t5", "first", "second",
+    ])
+    .success();
     b.cmd(&["network", "rm", &net]).success();
     drop(busy);
 }
@@ -223,12 +333,16 @@ fn killing_the_monitor_releases_the_network_on_the_next_command() {
     let (b, img) = with_busybox();
     let port = free_port();
     let publish = format!("{port}:8080");
-    b.cmd(&["run", "-d", "--name", "victim", "-p", &publish, &img, "sh", "-c", WWW])
-        .success();
+    b.cmd(&[
+        "run", "-d", "--name", "victim", "-p", &publish, &img, "sh", "-c", WWW,
+    ])
+    .success();
     let url = format!("127.0.0.1:{port}");
     assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
     let id = id_of(&b, "victim");
-    let monitor: i32 = inspect(&b, "victim", "{{.State.Pid}}").parse().expect("pid");
+    let monitor: i32 = inspect(&b, "victim", "{{.State.Pid}}")
+        .parse()
+        .expect("pid");
     assert!(monitor > 0);
     // The monitor is the container's parent.
     let stat = std::fs::read_to_string(format!("/proc/{monitor}/stat")).expect("stat");
@@ -238,7 +352,10 @@ fn killing_the_monitor_releases_the_network_on_the_next_command() {
         .and_then(|r| r.split_whitespace().nth(1))
         .and_then(|p| p.parse().ok())
         .expect("ppid");
-    Command::new("kill").args(["-9", &ppid.to_string()]).status().expect("kill");
+    Command::new("kill")
+        .args(["-9", &ppid.to_string()])
+        .status()
+        .expect("kill");
     assert!(wait_until(Duration::from_secs(5), || veths_of(&id).is_empty()));
     // The next command notices: the lease and the port rule go.
     b.cmd(&["ps", "-a"]).success();
@@ -247,7 +364,10 @@ fn killing_the_monitor_releases_the_network_on_the_next_command() {
         .stdout_is("0\n");
     assert!(http_get(&url).is_none());
     // The port is free again for another container.
-    b.cmd(&["run", "-d", "--name", "next", "-p", &publish, &img, "sh", "-c", WWW]).success();
+    b.cmd(&[
+        "run", "-d", "--name", "next", "-p", &publish, &img, "sh", "-c", WWW,
+    ])
+    .success();
     assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
     b.cmd(&["rm", "-f", "victim", "next"]).success();
 }
@@ -257,9 +377,23 @@ fn etc_files_follow_the_flags() {
     let (b, img) = with_busybox();
     let out = b
         .cmd(&[
-            "run", "--rm", "--hostname", "box", "--add-host", "extra.example:10.1.2.3",
-            "--add-host", "gw.example:host-gateway", "--dns", "10.9.9.9", "--dns-search",
-            "corp.example", "--dns-option", "ndots:2", &img, "sh", "-c",
+            "run",
+            "--rm",
+            "--hostname",
+            "box",
+            "--add-host",
+            "extra.example:10.1.2.3",
+            "--add-host",
+            "gw.example:host-gateway",
+            "--dns",
+            "10.9.9.9",
+            "--dns-search",
+            "corp.example",
+            "--dns-option",
+            "ndots:2",
+            &img,
+            "sh",
+            "-c",
             "cat /etc/hostname /etc/hosts /etc/resolv.conf",
         ])
         .success()
@@ -274,30 +408,79 @@ fn etc_files_follow_the_flags() {
     assert!(out.contains("search corp.example"), "{out}");
     assert!(out.contains("options ndots:2"), "{out}");
     // The container's own address resolves to its hostname.
-    b.cmd(&["run", "--rm", "--hostname", "box", &img, "sh", "-c", "ping -c1 -W1 box | head -1"])
-        .success()
-        .stdout_contains("10.");
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--hostname",
+        "box",
+        &img,
+        "sh",
+        "-c",
+        "ping -c1 -W1 box | head -1",
+    ])
+    .success()
+    .stdout_contains("10.");
 }
 
 #[test]
 fn network_modes_none_host_and_container() {
     let (b, img) = with_busybox();
-    b.cmd(&["run", "--rm", "--network", "none", &img, "sh", "-c", "ls /sys/class/net"])
-        .success()
-        .stdout_is("lo\n");
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &img,
+        "sh",
+        "-c",
+        "ls /sys/class/net",
+    ])
+    .success()
+    .stdout_is("lo\n");
     let host_ifaces = b
-        .cmd(&["run", "--rm", "--network", "host", &img, "ls", "/sys/class/net"])
+        .cmd(&[
+            "run",
+            "--rm",
+            "--network",
+            "host",
+            &img,
+            "ls",
+            "/sys/class/net",
+        ])
         .success()
         .stdout_trim()
         .to_string();
-    assert!(host_ifaces.contains("eth0") || host_ifaces.lines().count() > 1, "{host_ifaces}");
-    b.cmd(&["run", "-d", "--name", "base", &img, "sleep", "300"]).success();
+    assert!(
+        host_ifaces.contains("eth0") || host_ifaces.lines().count() > 1,
+        "{host_ifaces}"
+    );
+    b.cmd(&["run", "-d", "--name", "base", &img, "sleep", "300"])
+        .success();
     let ip = ip_of(&b, "base");
-    b.cmd(&["run", "--rm", "--network", "container:base", &img, "ip", "-4", "-o", "addr"])
-        .success()
-        .stdout_contains(&ip);
-    b.cmd(&["run", "--rm", "--network", "none", "--network", "bridge", &img, "true"])
-        .code(125);
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "container:base",
+        &img,
+        "ip",
+        "-4",
+        "-o",
+        "addr",
+    ])
+    .success()
+    .stdout_contains(&ip);
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--network",
+        "bridge",
+        &img,
+        "true",
+    ])
+    .code(125);
     b.cmd(&["rm", "-f", "base"]).success();
 }
 
@@ -306,16 +489,37 @@ fn connect_and_disconnect_a_running_container() {
     let (b, img) = with_busybox();
     let net = unique_repo("hot").replace('/', "-");
     b.cmd(&["network", "create", &net]).success();
-    b.cmd(&["run", "-d", "--name", "peer", "--network", &net, &img, "sleep", "300"]).success();
-    b.cmd(&["run", "-d", "--name", "late", &img, "sleep", "300"]).success();
-    b.cmd(&["exec", "late", "ping", "-c1", "-W1", "peer"]).failure();
-    b.cmd(&["network", "connect", "--alias", "latecomer", &net, "late"]).success();
-    b.cmd(&["exec", "late", "ping", "-c1", "-W2", "peer"]).success();
-    b.cmd(&["exec", "peer", "ping", "-c1", "-W2", "latecomer"]).success();
-    b.cmd(&["exec", "late", "ls", "/sys/class/net"]).success().stdout_contains("eth1");
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "peer",
+        "--network",
+        &net,
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&["run", "-d", "--name", "late", &img, "sleep", "300"])
+        .success();
+    b.cmd(&["exec", "late", "ping", "-c1", "-W1", "peer"])
+        .failure();
+    b.cmd(&["network", "connect", "--alias", "latecomer", &net, "late"])
+        .success();
+    b.cmd(&["exec", "late", "ping", "-c1", "-W2", "peer"])
+        .success();
+    b.cmd(&["exec", "peer", "ping", "-c1", "-W2", "latecomer"])
+        .success();
+    b.cmd(&["exec", "late", "ls", "/sys/class/net"])
+        .success()
+        .stdout_contains("eth1");
     b.cmd(&["network", "disconnect", &net, "late"]).success();
-    b.cmd(&["exec", "late", "ls", "/sys/class/net"]).success().stdout_is("eth0\nlo\n");
-    b.cmd(&["exec", "peer", "ping", "-c1", "-W1", "latecomer"]).failure();
+    b.cmd(&["exec", "late", "ls", "/sys/class/net"])
+        .success()
+        .stdout_is("eth0\nlo\n");
+    b.cmd(&["exec", "peer", "ping", "-c1", "-W1", "latecomer"])
+        .failure();
     b.cmd(&["rm", "-f", "peer", "late"]).success();
     b.cmd(&["network", "rm", &net]).success();
 }
@@ -324,16 +528,37 @@ fn connect_and_disconnect_a_running_container() {
 fn user_mode_networking_forwards_ports() {
     let (b, img) = with_busybox();
     for mode in ["slirp4netns", "pasta"] {
-        let tool = if mode == "pasta" { "pasta" } else { "slirp4netns" };
-        if Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().map_or(true, |o| !o.status.success()) {
+        let tool = if mode == "pasta" {
+            "pasta"
+        } else {
+            "slirp4netns"
+        };
+        if Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .map_or(true, |o| !o.status.success())
+        {
             eprintln!("{tool} is not installed: skipping {mode}");
             continue;
         }
         let port = free_port();
         let publish = format!("{port}:8080");
         let name = format!("um-{mode}");
-        b.cmd(&["run", "-d", "--name", &name, "--network", mode, "-p", &publish, &img, "sh", "-c", WWW])
-            .success();
+        b.cmd(&[
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "--network",
+            mode,
+            "-p",
+            &publish,
+            &img,
+            "sh",
+            "-c",
+            WWW,
+        ])
+        .success();
         let url = format!("127.0.0.1:{port}");
         assert!(
             wait_until(Duration::from_secs(10), || http_get(&url).is_some()),

@@ -9,7 +9,7 @@
 use std::net::{Ipv4Addr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 
-use super::firewall::{self, Firewall, NetworkRules, PortRule, Proto};
+use super::firewall::{self, NetworkRules, PortRule, Proto};
 use super::hosts::{self, Drop, HostsEntry};
 use super::netlink::Netlink;
 use super::store::{Lease, LeasePort, LeaseRequest, NetStore, NetworkRecord};
@@ -62,7 +62,9 @@ impl Owner {
     }
 
     fn alive(pid: i32, start: u64) -> bool {
-        pid > 0 && crate::store::containers::process_start_time(pid).is_some_and(|s| start == 0 || s == start)
+        pid > 0
+            && crate::store::containers::process_start_time(pid)
+                .is_some_and(|s| start == 0 || s == start)
     }
 }
 
@@ -183,9 +185,14 @@ fn check_host_port(p: &PublishedPort) -> Result<()> {
             shown(p.host_ip),
             p.host_port
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => Err(NetError::PortInUse(
-            format!("listen {}4 {}:{}: bind: cannot assign requested address", proto_name(p.proto), shown(p.host_ip), p.host_port),
-        )),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {
+            Err(NetError::PortInUse(format!(
+                "listen {}4 {}:{}: bind: cannot assign requested address",
+                proto_name(p.proto),
+                shown(p.host_ip),
+                p.host_port
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -268,11 +275,11 @@ fn undo_host_side(released: &[Lease], records: &[NetworkRecord]) {
         .flat_map(|l| {
             l.ports.iter().filter_map(move |p| {
                 Some(PortRule {
-                proto: parse_proto(&p.proto)?,
-                host_ip: p.host_ip,
-                host_port: p.host_port,
-                ctr_ip: l.ip,
-                ctr_port: p.ctr_port,
+                    proto: parse_proto(&p.proto)?,
+                    host_ip: p.host_ip,
+                    host_port: p.host_port,
+                    ctr_ip: l.ip,
+                    ctr_port: p.ctr_port,
                 })
             })
         })
@@ -292,7 +299,9 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
     let mut nl = Netlink::open()?;
     let mut targets = Vec::new();
     for ep in req.endpoints {
-        let rec = store.find(&ep.network_id).map_err(|_| NetError::NotFound(ep.network_name.clone()))?;
+        let rec = store
+            .find(&ep.network_id)
+            .map_err(|_| NetError::NotFound(ep.network_name.clone()))?;
         let index = ensure_host_side(&store, req.runroot, &rec, &mut nl)?;
         targets.push((ep, rec, index));
     }
@@ -308,6 +317,18 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
             stale.extend(old);
         }
         unpublish_names(&stale, leases);
+        for w in &wanted {
+            if leases
+                .iter()
+                .any(|l| l.ports.iter().any(|p| overlaps(p, w)))
+            {
+                return Err(NetError::PortInUse(format!(
+                    "Bind for {}:{} failed: port is already allocated",
+                    shown(w.host_ip),
+                    w.host_port
+                )));
+            }
+        }
         let mut links = Vec::new();
         for (i, (ep, rec, index)) in targets.iter().enumerate() {
             let ports = if i == 0 && !req.hot_plug {
@@ -336,7 +357,7 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
             links.push((lease, rec.clone(), *index));
         }
         write_names(req, &links, leases);
-        Ok((links, stale))
+        Ok::<_, NetError>((links, stale))
     })?;
     let records: Vec<NetworkRecord> = links.iter().map(|(_, r, _)| r.clone()).collect();
     undo_host_side(&stale, &records);
@@ -413,12 +434,29 @@ impl Joined {
     pub fn wire(&self, pid: i32) -> Result<()> {
         let mut host = Netlink::open()?;
         for (lease, _, bridge) in &self.links {
-            host.create_veth(&lease.host_veth, *bridge, &lease.ifname, pid, parse_mac(&lease.mac))?;
+            host.create_veth(
+                &lease.host_veth,
+                *bridge,
+                &lease.ifname,
+                pid,
+                parse_mac(&lease.mac),
+            )?;
+            // With br_netfilter, a container reaching its own published
+            // port goes back out the port it came in on.
+            if !self.ports.is_empty() {
+                host.set_hairpin(&lease.host_veth, true)?;
+            }
         }
         let mut inside = Netlink::open_in_netns_of(pid)?;
         for (i, (lease, rec, _)) in self.links.iter().enumerate() {
-            let gateway = (i == 0 && lease.ifname == "eth0" && !rec.internal).then_some(rec.gateway);
-            inside.configure_interface(&lease.ifname, lease.ip, rec.subnet.prefix_len(), gateway)?;
+            let gateway =
+                (i == 0 && lease.ifname == "eth0" && !rec.internal).then_some(rec.gateway);
+            inside.configure_interface(
+                &lease.ifname,
+                lease.ip,
+                rec.subnet.prefix_len(),
+                gateway,
+            )?;
         }
         if !self.ports.is_empty() {
             firewall::detect()?.add_ports(&self.ports)?;
@@ -457,17 +495,16 @@ fn release(root: &Path, container_id: &str, network_id: Option<&str>) -> Result<
     let store = NetStore::new(root);
     let (released, records) = store.transaction(|nets, leases| {
         let mut released = take_stale(leases);
-        let (mine, rest): (Vec<Lease>, Vec<Lease>) = std::mem::take(leases)
-            .into_iter()
-            .partition(|l| {
-            !container_id.is_empty()
-                && l.container_id == container_id
-                && network_id.is_none_or(|n| l.network_id == n)
-        });
+        let (mine, rest): (Vec<Lease>, Vec<Lease>) =
+            std::mem::take(leases).into_iter().partition(|l| {
+                !container_id.is_empty()
+                    && l.container_id == container_id
+                    && network_id.is_none_or(|n| l.network_id == n)
+            });
         *leases = rest;
         released.extend(mine);
         unpublish_names(&released, leases);
-        Ok((released, nets.clone()))
+        Ok::<_, NetError>((released, nets.clone()))
     })?;
     undo_host_side(&released, &records);
     Ok(released.len())

@@ -66,16 +66,19 @@ pub fn check(root: &Path, repair: bool) -> Result<NetReport> {
         .filter(|r| {
             !leases.iter().any(|l| {
                 l.ip == r.ctr_ip
-                    && l.ports
-                        .iter()
-                        .any(|p| p.host_port == r.host_port && p.ctr_port == r.ctr_port && p.proto == attach::proto_name(r.proto))
+                    && l.ports.iter().any(|p| {
+                        p.host_port == r.host_port
+                            && p.ctr_port == r.ctr_port
+                            && p.proto == attach::proto_name(r.proto)
+                    })
             })
         })
         .collect();
     for r in &orphans {
         report.leftovers.push(format!(
             "published port {}:{} -> {}:{} with no lease",
-            r.host_ip.map_or_else(|| "0.0.0.0".to_string(), |i| i.to_string()),
+            r.host_ip
+                .map_or_else(|| "0.0.0.0".to_string(), |i| i.to_string()),
             r.host_port,
             r.ctr_ip,
             r.ctr_port

@@ -45,7 +45,10 @@ impl HostsEntry {
 #[derive(Debug, Clone, Copy)]
 pub enum Drop<'a> {
     /// Lines about this container on this network.
-    Entry { container_id: &'a str, network_id: &'a str },
+    Entry {
+        container_id: &'a str,
+        network_id: &'a str,
+    },
     /// Every line about this container.
     Container(&'a str),
     /// Every line that came from this network.
@@ -120,7 +123,12 @@ mod tests {
 
     #[test]
     fn adds_and_drops_only_marked_lines() {
-        let a = entry([10, 89, 0, 2], &["db", "database"], &"a".repeat(64), &"n".repeat(64));
+        let a = entry(
+            [10, 89, 0, 2],
+            &["db", "database"],
+            &"a".repeat(64),
+            &"n".repeat(64),
+        );
         let b = entry([10, 89, 1, 3], &["db"], &"a".repeat(64), &"m".repeat(64));
         let with = rewrite(BASE, &[], &[a.clone(), b.clone()]);
         assert_eq!(
@@ -135,9 +143,18 @@ mod tests {
             }],
             &[],
         );
-        assert_eq!(one_net, format!("{BASE}10.89.1.3\tdb\t# berth aaaaaaaaaaaa mmmmmmmmmmmm\n"));
-        assert_eq!(rewrite(&with, &[Drop::Container(&a.container_id)], &[]), BASE);
-        assert_eq!(rewrite(&with, &[Drop::Network(&"m".repeat(64))], &[]), rewrite(BASE, &[], &[a]));
+        assert_eq!(
+            one_net,
+            format!("{BASE}10.89.1.3\tdb\t# berth aaaaaaaaaaaa mmmmmmmmmmmm\n")
+        );
+        assert_eq!(
+            rewrite(&with, &[Drop::Container(&a.container_id)], &[]),
+            BASE
+        );
+        assert_eq!(
+            rewrite(&with, &[Drop::Network(&"m".repeat(64))], &[]),
+            rewrite(BASE, &[], &[a])
+        );
     }
 
     #[test]
@@ -173,7 +190,9 @@ mod tests {
         let ino = std::fs::metadata(&path).expect("stat").ino();
         update_file(&path, &[], &[entry([10, 1, 2, 3], &["x"], "c", "n")]).expect("update");
         assert_eq!(std::fs::metadata(&path).expect("stat").ino(), ino);
-        assert!(std::fs::read_to_string(&path).expect("read").contains("10.1.2.3\tx"));
+        assert!(std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("10.1.2.3\tx"));
         update_file(&dir.path().join("gone"), &[], &[]).expect("missing is fine");
     }
 }

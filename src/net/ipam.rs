@@ -100,6 +100,7 @@ pub fn plan_default(
     host_nets: &[Ipv4Net],
     id: String,
     now: DateTime<Utc>,
+    bridge: &str,
 ) -> Result<NetworkRecord> {
     let subnet = match overlap(DEFAULT_SUBNET, nets, host_nets) {
         None => DEFAULT_SUBNET,
@@ -110,13 +111,13 @@ pub fn plan_default(
             "com.docker.network.bridge.default_bridge".to_string(),
             "true".to_string(),
         ),
-        (BRIDGE_NAME_OPTION.to_string(), DEFAULT_BRIDGE.to_string()),
+        (BRIDGE_NAME_OPTION.to_string(), bridge.to_string()),
     ]);
     Ok(NetworkRecord {
         id,
         name: DEFAULT_NETWORK.to_string(),
         driver: "bridge".to_string(),
-        bridge: DEFAULT_BRIDGE.to_string(),
+        bridge: bridge.to_string(),
         subnet,
         gateway: first_host(subnet),
         ip_range: None,
@@ -125,6 +126,18 @@ pub fn plan_default(
         options,
         created: now,
     })
+}
+
+/// The default network's bridge: `berth0` for the system store; any other
+/// store (a `--root` of its own) gets a name derived from its path, since
+/// bridges are host-wide and two stores must not share one.
+pub fn default_bridge_name(root: &std::path::Path) -> String {
+    use sha2::Digest;
+    if root == std::path::Path::new("/var/lib/berth") {
+        return DEFAULT_BRIDGE.to_string();
+    }
+    let digest = sha2::Sha256::digest(root.as_os_str().as_encoded_bytes());
+    format!("bb{}", &hex::encode(digest)[..10])
 }
 
 /// docker's network name rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.

@@ -202,14 +202,26 @@ fn the_bridge_name_option_names_the_interface() {
 
 #[test]
 fn the_default_network_prefers_10_88_and_falls_back_to_the_pool() {
-    let d = plan_default(&[], &[], "f".repeat(64), Utc::now()).expect("default");
+    let d = plan_default(&[], &[], "f".repeat(64), Utc::now(), DEFAULT_BRIDGE).expect("default");
     assert_eq!((d.name.as_str(), d.bridge.as_str()), ("bridge", "berth0"));
     assert_eq!(d.subnet, DEFAULT_SUBNET);
     assert_eq!(d.gateway, ip("10.88.0.1"));
-    let taken = plan_default(&[], &[net("10.0.0.0/8")], "f".repeat(64), Utc::now());
+    let taken = plan_default(
+        &[],
+        &[net("10.0.0.0/8")],
+        "f".repeat(64),
+        Utc::now(),
+        DEFAULT_BRIDGE,
+    );
     assert!(taken.is_err(), "the whole pool lies in 10/8");
-    let moved =
-        plan_default(&[], &[net("10.88.4.0/24")], "f".repeat(64), Utc::now()).expect("pool");
+    let moved = plan_default(
+        &[],
+        &[net("10.88.4.0/24")],
+        "f".repeat(64),
+        Utc::now(),
+        DEFAULT_BRIDGE,
+    )
+    .expect("pool");
     assert_eq!(moved.subnet, net("10.89.0.0/24"));
 }
 

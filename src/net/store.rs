@@ -341,7 +341,9 @@ impl NetStore {
                 return Ok(rec.clone());
             }
             let id = new_id(nets);
-            let rec = ipam::plan_default(nets, host_nets, id, Utc::now())?;
+            let root = self.dir.parent().unwrap_or(&self.dir);
+            let bridge = ipam::default_bridge_name(root);
+            let rec = ipam::plan_default(nets, host_nets, id, Utc::now(), &bridge)?;
             nets.push(rec.clone());
             Ok(rec)
         })

@@ -107,7 +107,15 @@ fn ensure_default_creates_once_and_then_returns_the_same_record() {
     let (_dir, s) = store();
     let first = s.ensure_default(&[]).expect("create");
     assert_eq!(first.subnet, ipam::DEFAULT_SUBNET);
-    assert_eq!(first.bridge, DEFAULT_BRIDGE);
+    assert!(
+        first.bridge.starts_with("bb") && first.bridge.len() == 12,
+        "{}",
+        first.bridge
+    );
+    assert_ne!(
+        first.bridge, DEFAULT_BRIDGE,
+        "a private store must not take berth0"
+    );
     let host = ["10.88.0.0/16".parse().expect("net")];
     let second = s.ensure_default(&host).expect("again");
     assert_eq!(first, second);

@@ -14,8 +14,8 @@ use super::config::{ContainerConfig, HealthConfig, LogConfig, RestartPolicy};
 use super::error::{Result, RuntimeError};
 use super::etc_files::write_etc_files;
 use super::inspect_json::{docker_config_json, host_config_json};
-use super::networking;
 use super::launcher::{self, LaunchRequest, Launched, LinuxSyscall, RootfsSource, Stdio};
+use super::networking;
 use super::ports::{self, ContainerPort, PortMapping};
 use super::relay::Exit;
 use super::seccomp;
@@ -179,9 +179,7 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         spec: serde_json::to_value(&oci).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
         config: serde_json::to_value(&config).map_err(|e| RuntimeError::Invalid(e.to_string()))?,
     };
-    let created = store
-        .create_container_in(reservation, new)
-        ;
+    let created = store.create_container_in(reservation, new);
     match created {
         Ok(entry) => Ok(entry),
         Err(e) => {
@@ -483,11 +481,16 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
 }
 
 /// Records an exit, and removes the cgroup and the network.
-pub fn mark_exited(store: &Store, id: &str, exit: Exit, started: &Started) -> Result<ContainerEntry> {
-    let cgroup = &started.cgroup;
+pub fn mark_exited(
+    store: &Store,
+    id: &str,
+    exit: Exit,
+    cgroup: &Cgroup,
+    network: Option<&networking::Attached>,
+) -> Result<ContainerEntry> {
     let oom = cgroup.oom_killed();
     let _ = cgroup.destroy();
-    networking::release(store, id, started.network.as_ref());
+    networking::release(store, id, network);
     let _ = std::fs::write(
         store.container_dir(id).join("exit-code"),
         exit.code.to_string(),

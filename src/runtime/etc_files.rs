@@ -47,11 +47,24 @@ pub(super) fn write_etc_files(
         hosts.push_str(&format!("127.0.1.1\t{hostname}\n"));
     }
     if let (false, Some(gw)) = (bridged, host_gateway) {
-        hosts.push_str(&format!("{gw}\thost.containers.internal host.docker.internal\n"));
+        hosts.push_str(&format!(
+            "{gw}\thost.containers.internal host.docker.internal\n"
+        ));
     }
     std::fs::write(dir.join("hosts"), hosts).map_err(io("write hosts"))?;
+    let user_mode = run.network == NetworkMode::Bridge
+        && run
+            .networks
+            .first()
+            .is_some_and(|n| n.starts_with("slirp4netns") || n.starts_with("pasta"));
     let resolv = if run.dns.is_empty() && run.dns_search.is_empty() && run.dns_options.is_empty() {
-        host_resolv_conf()
+        if user_mode {
+            // The helper's DNS forwarder reaches the host's resolvers,
+            // loopback stubs included.
+            format!("nameserver {}\n", crate::net::rootless::DNS)
+        } else {
+            host_resolv_conf()
+        }
     } else {
         let mut s = String::new();
         for d in &run.dns {

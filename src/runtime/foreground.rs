@@ -94,7 +94,13 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
         signal: None,
     });
     drop(_raw);
-    let entry = mark_exited(store, &entry.id, exit, &started)?;
+    let entry = mark_exited(
+        store,
+        &entry.id,
+        exit,
+        &started.cgroup,
+        started.network.as_ref(),
+    )?;
     if config.auto_remove {
         engine::remove(store, &entry, true)?;
     }

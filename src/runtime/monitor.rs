@@ -233,7 +233,7 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
                 s.finish(exit.code, FIRST_CLIENT_WAIT);
             }
         };
-        let entry = match mark_exited(store, id, exit, &started) {
+        let entry = match mark_exited(store, id, exit, &started.cgroup, started.network.as_ref()) {
             Ok(e) => e,
             Err(_) => {
                 finish(&mut server);

@@ -12,7 +12,7 @@ use crate::net::attach::{self, Endpoint, JoinRequest, Joined, Owner, PublishedPo
 use crate::net::firewall::Proto;
 use crate::net::rootless::{self, ForwardedPort, RootlessNet, RootlessNetKind};
 use crate::net::store::NetStore;
-use crate::net::{host_routes, NetError};
+use crate::net::NetError;
 use crate::store::Store;
 
 fn net_error(e: NetError) -> RuntimeError {
@@ -58,12 +58,11 @@ pub fn resolve(store: &Store, run: &RunOptions) -> Result<NetworkConfig> {
     let mut networks = Vec::new();
     for (i, name) in run.networks.iter().enumerate() {
         let rec = if name == attach::DEFAULT_NETWORK {
-            let host = host_routes::host_subnets().unwrap_or_default();
-            ns.ensure_default(&host)
+            crate::net::host::ensure_default(&ns)
         } else {
-            ns.find(name)
+            ns.find(name).map_err(NetError::from)
         }
-        .map_err(|e| RuntimeError::Invalid(NetError::from(e).to_string()))?;
+        .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
         let default = rec.name == attach::DEFAULT_NETWORK;
         if default && !run.network_aliases.is_empty() {
             return Err(RuntimeError::Invalid(
@@ -108,7 +107,7 @@ pub fn resolve(store: &Store, run: &RunOptions) -> Result<NetworkConfig> {
 /// The gateway `host-gateway` and `host.containers.internal` point at.
 pub fn host_gateway(store: &Store, net: &NetworkConfig) -> Option<Ipv4Addr> {
     if net.user_mode().is_some() {
-        return Some(rootless::HOST_GATEWAY);
+        return Some(rootless::GATEWAY);
     }
     let first = net.networks.first()?;
     NetStore::new(store.root())
@@ -218,7 +217,11 @@ pub fn prepare(store: &Store, id: &str, name: &str, config: &ContainerConfig) ->
 
 impl Plan {
     /// Runs in the launcher's parent before the container's command execs.
-    pub fn wire(&self, pid: i32, started: &std::cell::RefCell<Option<Attached>>) -> std::result::Result<(), String> {
+    pub fn wire(
+        &self,
+        pid: i32,
+        started: &std::cell::RefCell<Option<Attached>>,
+    ) -> std::result::Result<(), String> {
         match self {
             Plan::None => Ok(()),
             Plan::Bridge(j) => j.wire(pid).map_err(|e| e.to_string()),
@@ -262,7 +265,8 @@ pub fn settings_json(store: &Store, id: &str, net: &NetworkConfig) -> serde_json
     let ns = NetStore::new(store.root());
     let leases = ns.leases().unwrap_or_default();
     let mut networks = serde_json::Map::new();
-    let mut top = json!({"IPAddress": "", "IPPrefixLen": 0, "Gateway": "", "MacAddress": "", "Bridge": ""});
+    let mut top =
+        json!({"IPAddress": "", "IPPrefixLen": 0, "Gateway": "", "MacAddress": "", "Bridge": ""});
     for (i, join) in net.networks.iter().enumerate() {
         let lease = leases
             .iter()
@@ -339,11 +343,11 @@ pub fn connect(
     }
     let ns = NetStore::new(store.root());
     let rec = if network == attach::DEFAULT_NETWORK {
-        ns.ensure_default(&host_routes::host_subnets().unwrap_or_default())
+        crate::net::host::ensure_default(&ns)
     } else {
-        ns.find(network)
+        ns.find(network).map_err(NetError::from)
     }
-    .map_err(|e| RuntimeError::Invalid(NetError::from(e).to_string()))?;
+    .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
     if config.network.networks.iter().any(|n| n.id == rec.id) {
         return Err(RuntimeError::Invalid(format!(
             "endpoint with name {} already exists in network {}",
@@ -411,10 +415,17 @@ pub fn disconnect(
 fn update_networks(store: &Store, id: &str, f: impl FnOnce(&mut NetworkConfig)) -> Result<()> {
     let mut names = Vec::new();
     store.update_container_file(id, |file| {
-        let mut config: ContainerConfig = serde_json::from_value(file.config.clone())
-            .map_err(|e| crate::store::StoreError::Invalid(format!("container {id} config: {e}")))?;
+        let mut config: ContainerConfig =
+            serde_json::from_value(file.config.clone()).map_err(|e| {
+                crate::store::StoreError::Invalid(format!("container {id} config: {e}"))
+            })?;
         f(&mut config.network);
-        names = config.network.networks.iter().map(|n| n.name.clone()).collect();
+        names = config
+            .network
+            .networks
+            .iter()
+            .map(|n| n.name.clone())
+            .collect();
         if names.is_empty() {
             names.push("none".to_string());
         }

@@ -83,13 +83,23 @@ fn network_mode(values: &[String], rootless: bool) -> CliResult<(NetworkMode, Ve
     Ok(match first.as_str() {
         "none" => (NetworkMode::None, Vec::new()),
         "host" => (NetworkMode::Host, Vec::new()),
-        "" => return Err(run_error(anyhow::anyhow!("invalid network name: an empty string"))),
+        "" => {
+            return Err(run_error(anyhow::anyhow!(
+                "invalid network name: an empty string"
+            )))
+        }
         other => match other.strip_prefix("container:") {
             Some(c) => (NetworkMode::Container(c.to_string()), Vec::new()),
             None => {
                 let names = values
                     .iter()
-                    .map(|v| if v == "default" { "bridge".to_string() } else { v.clone() })
+                    .map(|v| {
+                        if v == "default" {
+                            "bridge".to_string()
+                        } else {
+                            v.clone()
+                        }
+                    })
                     .collect();
                 (NetworkMode::Bridge, names)
             }

@@ -22,7 +22,7 @@ use super::render;
 use crate::net::store::{CreateNetwork, Lease, NetStore, NetStoreError};
 use crate::settings::Settings;
 use filter::{group_filters, ls_matches, prune_selector};
-use shown::{all_networks, host_nets, resolve, Shown};
+use shown::{all_networks, resolve, Shown};
 
 #[derive(Debug, Subcommand)]
 pub enum NetworkCommand {
@@ -191,7 +191,8 @@ fn create(store: &NetStore, a: &NetworkCreateArgs) -> CliResult {
         labels: kv(&a.labels),
         options: kv(&a.opts),
     };
-    let rec = store.create(req, &host_nets()?)?;
+    let rec =
+        crate::net::host::create_network(store, req).map_err(|e| CliError::msg(e.to_string()))?;
     println!("{}", rec.id);
     Ok(ExitCode::SUCCESS)
 }

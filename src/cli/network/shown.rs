@@ -4,10 +4,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use ipnet::Ipv4Net;
 
 use crate::cli::error::{CliError, CliResult};
-use crate::net::host_routes::host_subnets;
 use crate::net::store::{builtin_id, lookup, NetStore, NetStoreError, NetworkRecord};
 
 /// A network as the commands show it: stored, or one of the predefined
@@ -64,17 +62,9 @@ impl Shown {
 
 const BUILTINS: [(&str, &str); 2] = [("host", "host"), ("none", "null")];
 
-pub(super) fn host_nets() -> CliResult<Vec<Ipv4Net>> {
-    host_subnets().map_err(|e| {
-        CliError::msg(format!(
-            "read the host's routes from /proc/net/route: {e}; is /proc mounted?"
-        ))
-    })
-}
-
 /// Every network, the default `bridge` created if it was never used.
 pub(super) fn all_networks(store: &NetStore) -> CliResult<Vec<Shown>> {
-    store.ensure_default(&host_nets()?)?;
+    crate::net::host::ensure_default(store).map_err(|e| CliError::msg(e.to_string()))?;
     let mut all: Vec<Shown> = store.list()?.into_iter().map(Shown::Stored).collect();
     all.extend(
         BUILTINS

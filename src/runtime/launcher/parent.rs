@@ -15,6 +15,7 @@ use super::child::{self, ChildPlan};
 use super::rootfs::MountEnv;
 use super::sync::{self, ChildError, ChildMsg, ParentMsg, Stage};
 use super::syscall::Syscall;
+use super::BeforeExec;
 use super::{lower, LaunchError, LaunchRequest, Launched, SeccompInstaller, Stdio};
 
 fn os(what: impl Into<String>) -> impl FnOnce(Errno) -> LaunchError {
