@@ -229,8 +229,8 @@ fn twenty_containers_at_once_get_distinct_addresses_and_leave_nothing() {
     unique.dedup();
     assert_eq!(unique.len(), 20, "duplicate addresses: {ips:?}");
     for ip in &ips {
-        let ok = Command::new("ping")
-            .args(["-c1", "-W2", ip])
+        let ok = Command::new("busybox")
+            .args(["ping", "-c1", "-W2", ip])
             .output()
             .is_ok_and(|o| o.status.success());
         assert!(ok, "{ip} unreachable from the host");

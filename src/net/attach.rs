@@ -56,15 +56,14 @@ impl Owner {
         }
     }
 
-    /// Whether the process `pid` that started at `start` still runs.
+    /// Whether the process `pid` that started at `start` still runs (a
+    /// zombie does not: nothing may have reaped a killed supervisor yet).
     pub fn alive_pid(pid: i32, start: u64) -> bool {
         Self::alive(pid, start)
     }
 
     fn alive(pid: i32, start: u64) -> bool {
-        pid > 0
-            && crate::store::containers::process_start_time(pid)
-                .is_some_and(|s| start == 0 || s == start)
+        crate::store::containers::process_is(pid, start)
     }
 }
 

@@ -328,9 +328,10 @@ pub fn launch_container(
     preserve_fds: Vec<i32>,
 ) -> Result<Started> {
     let file = store.container_file(&entry.id)?;
-    let oci: oci_spec::runtime::Spec = serde_json::from_value(file.spec).map_err(|e| {
+    let mut oci: oci_spec::runtime::Spec = serde_json::from_value(file.spec).map_err(|e| {
         RuntimeError::Invalid(format!("container {} has a corrupt spec: {e}", entry.id))
     })?;
+    join_container_namespaces(store, &mut oci)?;
     let config: ContainerConfig = serde_json::from_value(file.config).map_err(|e| {
         RuntimeError::Invalid(format!("container {} has a corrupt config: {e}", entry.id))
     })?;
@@ -460,6 +461,56 @@ pub fn launch_container(
             Err(e)
         }
     }
+}
+
+/// `--network/--ipc/--pid container:NAME` are recorded by name; at each
+/// start they become that container's current namespaces, which it must
+/// be running to have (docker's rule and wording).
+fn join_container_namespaces(store: &Store, oci: &mut oci_spec::runtime::Spec) -> Result<()> {
+    use oci_spec::runtime::LinuxNamespaceType as T;
+    let Some(linux) = oci.linux_mut() else {
+        return Ok(());
+    };
+    let Some(namespaces) = linux.namespaces_mut() else {
+        return Ok(());
+    };
+    for ns in namespaces.iter_mut() {
+        let Some(name) = ns
+            .path()
+            .as_ref()
+            .and_then(|p| p.to_str())
+            .and_then(|p| p.strip_prefix("container:"))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let (what, file) = match ns.typ() {
+            T::Network => ("network", "net"),
+            T::Ipc => ("ipc", "ipc"),
+            T::Pid => ("pid", "pid"),
+            T::Uts => ("uts", "uts"),
+            other => {
+                return Err(RuntimeError::Invalid(format!(
+                    "cannot join the {other:?} namespace of container {name}"
+                )))
+            }
+        };
+        let target = store.find_container(&name).map_err(|_| {
+            RuntimeError::Invalid(format!(
+                "joining {what} namespace of container {name}: no such container"
+            ))
+        })?;
+        if target.state.status != ContainerStatus::Running || target.state.pid <= 0 {
+            return Err(RuntimeError::Invalid(format!(
+                "cannot join {what} namespace of a non running container: {name}"
+            )));
+        }
+        ns.set_path(Some(PathBuf::from(format!(
+            "/proc/{}/ns/{file}",
+            target.state.pid
+        ))));
+    }
+    Ok(())
 }
 
 /// Records that the container runs under supervisor `monitor_pid`.

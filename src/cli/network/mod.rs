@@ -5,6 +5,7 @@
 //! stored; `bridge` is created on first sight (`ls`, `inspect`, or the first
 //! container), so its id and subnet are the same everywhere they are shown.
 
+mod connect;
 mod filter;
 mod shown;
 
@@ -38,6 +39,10 @@ pub enum NetworkCommand {
     Rm(NetworkRmArgs),
     /// Remove all unused networks
     Prune(NetworkPruneArgs),
+    /// Connect a container to a network
+    Connect(connect::ConnectArgs),
+    /// Disconnect a container from a network
+    Disconnect(connect::DisconnectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,7 +129,12 @@ pub struct NetworkPruneArgs {
 
 pub fn dispatch(settings: &Settings, cmd: &NetworkCommand) -> CliResult {
     let store = NetStore::new(&settings.store.root);
+    // Leases of containers whose supervisor died (kill -9) go first, so
+    // what is shown and checked is what is in use.
+    let _ = crate::net::attach::sweep(&settings.store.root);
     match cmd {
+        NetworkCommand::Connect(a) => connect::connect(settings, a),
+        NetworkCommand::Disconnect(a) => connect::disconnect(settings, a),
         NetworkCommand::Create(a) => create(&store, a),
         NetworkCommand::Ls(a) => ls(&store, a),
         NetworkCommand::Inspect(a) => inspect(&store, a),

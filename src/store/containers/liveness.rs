@@ -44,7 +44,7 @@ fn stat_fields(pid: i32) -> Option<(char, u64)> {
 
 /// True when `pid` is a live (not zombie) process that started at `start`
 /// (any start when `start` is 0, i.e. unknown).
-fn process_is(pid: i32, start: u64) -> bool {
+pub fn process_is(pid: i32, start: u64) -> bool {
     match stat_fields(pid) {
         Some(('Z' | 'X', _)) | None => false,
         Some((_, s)) => start == 0 || s == start,

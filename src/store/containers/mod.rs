@@ -38,7 +38,7 @@ use super::records::{self, ImagesFile};
 use super::staging::remove_tree;
 use super::Store;
 
-pub use liveness::process_start_time;
+pub use liveness::{process_is, process_start_time};
 use mounts::mount_under;
 pub use users::ContainerUsers;
 

@@ -31,7 +31,10 @@ pub struct DisconnectArgs {
     pub container: String,
 }
 
-fn open(settings: &Settings, name: &str) -> CliResult<(Store, crate::store::containers::ContainerEntry)> {
+fn open(
+    settings: &Settings,
+    name: &str,
+) -> CliResult<(Store, crate::store::containers::ContainerEntry)> {
     let store = Store::open(&settings.store)?;
     if !store.reconcile_stale()?.is_empty() {
         let _ = crate::net::attach::sweep(store.root());
