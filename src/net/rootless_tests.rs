@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::proc::{self, parse_stat};
+use super::slirp::{hostfwd_reply, hostfwd_request, slirp_args};
 use super::*;
 
 fn tcp(host_ip: Option<Ipv4Addr>, host_port: u16, ctr_port: u16) -> ForwardedPort {
