@@ -26,6 +26,8 @@
 //! - Belt and braces: helpers run with PDEATHSIG SIGKILL, so while `start`
 //!   runs (before the warden exists) a killed berth takes them along; the
 //!   container dies with berth too (the launcher's `die_with_parent`).
+//!   (Rootless slirp4netns drops PDEATHSIG when its sandbox changes its
+//!   euid; until the warden exists berth holds the `--exit-fd` write end.)
 //! - [`RootlessNet::stop`] kills both by pid, after checking the start time.
 //!
 //! Readiness: slirp4netns writes to `--ready-fd` once the interface is up;
@@ -42,11 +44,10 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::Ipv4Addr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -54,6 +55,8 @@ use serde::{Deserialize, Serialize};
 
 #[path = "rootless_proc.rs"]
 mod proc;
+#[path = "rootless_slirp.rs"]
+mod slirp;
 #[cfg(test)]
 #[path = "rootless_tests.rs"]
 mod tests;
@@ -292,7 +295,7 @@ pub fn start(
     let (helper, hold) = match kind {
         RootlessNetKind::Pasta => (start_pasta(&tool, &target, ports)?, None),
         RootlessNetKind::Slirp4netns => {
-            let (helper, exit_w) = start_slirp(&tool, netns_pid, ports)?;
+            let (helper, exit_w) = slirp::start_slirp(&tool, netns_pid, ports)?;
             (helper, Some(exit_w))
         }
     };
@@ -496,70 +499,6 @@ fn start_pasta(
     Ok(helper)
 }
 
-fn slirp_args(netns_pid: i32, ready: i32, exit: i32, api: Option<&Path>) -> Vec<String> {
-    let mut a: Vec<String> = vec![
-        "--configure".into(),
-        format!("--mtu={MTU}"),
-        "--disable-host-loopback".into(),
-        // Its own mount namespace, capabilities dropped (podman does the same).
-        "--enable-sandbox".into(),
-        format!("--ready-fd={ready}"),
-        format!("--exit-fd={exit}"),
-    ];
-    if let Some(api) = api {
-        a.push(format!("--api-socket={}", api.display()));
-    }
-    // By pid: slirp4netns joins the pid's user namespace when it differs.
-    a.extend([netns_pid.to_string(), IFNAME.to_string()]);
-    a
-}
-
-/// Returns the helper and the write end of its `--exit-fd` pipe.
-fn start_slirp(
-    tool: &Path,
-    netns_pid: i32,
-    ports: &[ForwardedPort],
-) -> Result<(HelperChild, OwnedFd), RootlessNetError> {
-    let kind = RootlessNetKind::Slirp4netns;
-    let pipe = || {
-        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-            .map_err(|e| io_err("cannot create a pipe for slirp4netns")(e.into()))
-    };
-    let (ready_r, ready_w) = pipe()?;
-    let (exit_r, exit_w) = pipe()?;
-    // The API socket lives only until the ports are published.
-    let api_dir = if ports.is_empty() {
-        None
-    } else {
-        Some(ApiDir::create()?)
-    };
-    let api = api_dir.as_ref().map(|d| d.socket());
-    let args = slirp_args(
-        netns_pid,
-        ready_w.as_raw_fd(),
-        exit_r.as_raw_fd(),
-        api.as_deref(),
-    );
-    let inherit = [ready_w.as_raw_fd(), exit_r.as_raw_fd()];
-    let mut helper =
-        HelperChild::spawn(tool, &args, &inherit).map_err(|source| RootlessNetError::Spawn {
-            kind,
-            path: tool.to_path_buf(),
-            source,
-        })?;
-    drop((ready_w, exit_r));
-    // slirp4netns writes "1" once the tap is up, configured, and its API
-    // socket listens.
-    let got = proc::wait_ready(&ready_r, Instant::now() + READY_TIMEOUT, |b| !b.is_empty());
-    ready_result(kind, &mut helper, got)?;
-    if let Some(api) = &api {
-        for p in ports {
-            add_hostfwd(api, p)?;
-        }
-    }
-    Ok((helper, exit_w))
-}
-
 /// Turns a failed readiness wait into an error that quotes the helper.
 fn ready_result(
     kind: RootlessNetKind,
@@ -588,87 +527,4 @@ fn ready_result(
             Err(RootlessNetError::Failed { kind, log })
         }
     }
-}
-
-/// A private directory for slirp4netns' API socket, removed on drop.
-struct ApiDir(PathBuf);
-
-impl ApiDir {
-    fn create() -> Result<ApiDir, RootlessNetError> {
-        use std::os::unix::fs::DirBuilderExt;
-        // Short paths: a socket path must fit in 108 bytes.
-        let base = std::env::var_os("XDG_RUNTIME_DIR")
-            .map(PathBuf::from)
-            .filter(|d| d.is_dir() && d.as_os_str().len() < 64)
-            .unwrap_or_else(std::env::temp_dir);
-        let mut last = None;
-        for _ in 0..8 {
-            let dir = base.join(format!("berth-slirp-{:016x}", rand::random::<u64>()));
-            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok(ApiDir(dir)),
-                Err(e) => last = Some(e),
-            }
-        }
-        let e = last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists));
-        Err(io_err(format!(
-            "cannot create a directory for slirp4netns' API socket in {}",
-            base.display()
-        ))(e))
-    }
-
-    fn socket(&self) -> PathBuf {
-        self.0.join("api.sock")
-    }
-}
-
-impl Drop for ApiDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn hostfwd_request(p: &ForwardedPort) -> serde_json::Value {
-    serde_json::json!({
-        "execute": "add_hostfwd",
-        "arguments": {
-            "proto": p.proto(),
-            "host_addr": p.host_ip.unwrap_or(Ipv4Addr::UNSPECIFIED).to_string(),
-            "host_port": p.host_port,
-            "guest_addr": CTR_IP.to_string(),
-            "guest_port": p.ctr_port,
-        }
-    })
-}
-
-/// `{"return": {"id": N}}` is success; `{"error": {"desc": "..."}}` says why not.
-fn hostfwd_reply(reply: &[u8]) -> Result<(), String> {
-    let v: serde_json::Value = serde_json::from_slice(reply)
-        .map_err(|_| format!("unexpected reply {:?}", String::from_utf8_lossy(reply)))?;
-    if v.get("return").is_some() {
-        return Ok(());
-    }
-    Err(v
-        .pointer("/error/desc")
-        .and_then(|d| d.as_str())
-        .map_or_else(|| format!("unexpected reply {v}"), str::to_string))
-}
-
-/// One request per connection: slirp4netns answers and closes.
-fn add_hostfwd(api: &Path, p: &ForwardedPort) -> Result<(), RootlessNetError> {
-    let publish = |reason: String| RootlessNetError::Publish {
-        port: p.to_string(),
-        reason,
-    };
-    let exchange = || -> io::Result<Vec<u8>> {
-        let mut s = UnixStream::connect(api)?;
-        s.set_read_timeout(Some(Duration::from_secs(5)))?;
-        s.set_write_timeout(Some(Duration::from_secs(5)))?;
-        s.write_all(hostfwd_request(p).to_string().as_bytes())?;
-        s.shutdown(std::net::Shutdown::Write)?;
-        let mut reply = Vec::new();
-        s.read_to_end(&mut reply)?;
-        Ok(reply)
-    };
-    let reply = exchange().map_err(|e| publish(format!("API socket {}: {e}", api.display())))?;
-    hostfwd_reply(&reply).map_err(publish)
 }

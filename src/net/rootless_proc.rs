@@ -205,7 +205,7 @@ pub(super) fn log_excerpt(text: &str) -> String {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !(l.starts_with("Failed to send") && l.ends_with("to syslog")))
+        .filter(|l| !l.is_empty() && !is_syslog_noise(l))
         .collect();
     let tail = &lines[lines.len().saturating_sub(8)..];
     if tail.is_empty() {
@@ -213,6 +213,10 @@ pub(super) fn log_excerpt(text: &str) -> String {
     } else {
         tail.join("; ")
     }
+}
+
+fn is_syslog_noise(line: &str) -> bool {
+    line.starts_with("Failed to send") && line.ends_with("to syslog")
 }
 
 /// Why no readiness signal arrived.

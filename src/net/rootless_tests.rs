@@ -1,6 +1,8 @@
-//! Tests for the rootless helpers. The pure parts run everywhere; the ones
-//! that start pasta and slirp4netns for real need root (for `unshare -n`
-//! and `nsenter`) and skip with a note otherwise.
+//! Tests for the rootless helpers. The pure parts run everywhere. The ones
+//! that start pasta and slirp4netns for real run as root (the container is
+//! `unshare -n`) and also as an ordinary user, the real rootless case (the
+//! container is `unshare -U -r -n`, in a user namespace of its own), when
+//! that user may open /dev/net/tun; otherwise they skip with a note.
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::process::{Child, Command, Stdio};
@@ -8,6 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::proc::{self, parse_stat};
+use super::slirp::{hostfwd_reply, hostfwd_request, slirp_args};
 use super::*;
 
 fn tcp(host_ip: Option<Ipv4Addr>, host_port: u16, ctr_port: u16) -> ForwardedPort {
@@ -253,7 +256,7 @@ fn stop_leaves_a_process_with_another_start_time_alone() {
 #[test]
 fn the_warden_kills_the_helper_when_the_container_exits() {
     let mut container = sleeper();
-    let helper = sleeper();
+    let mut helper = sleeper();
     let cfd = proc::pidfd_open(container.id() as i32).unwrap_or_else(|e| panic!("pidfd: {e}"));
     let hfd = proc::pidfd_open(helper.id() as i32).unwrap_or_else(|e| panic!("pidfd: {e}"));
     let warden = proc::spawn_warden(&cfd, &hfd, None).unwrap_or_else(|e| panic!("fork: {e}"));
@@ -277,16 +280,25 @@ fn the_warden_kills_the_helper_when_the_container_exits() {
         proc::read_stat(warden).is_none_or(|s| s.start_time != net.warden_start_time),
         "warden not reaped"
     );
+    assert!(helper.wait().is_err(), "stop() did not reap the helper");
 }
 
-// ---- the real helpers (root) ----
+// ---- the real helpers ----
 
-/// The root tests count our helper children: one at a time.
+/// These tests count our helper children: one at a time.
 static REAL: Mutex<()> = Mutex::new(());
 
+fn rootless() -> bool {
+    !nix::unistd::geteuid().is_root()
+}
+
 fn can_run(kind: RootlessNetKind) -> bool {
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!("skipped: needs root (unshare -n, nsenter)");
+    let tun = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/net/tun");
+    if let Err(e) = tun {
+        eprintln!("skipped: cannot open /dev/net/tun ({e}): the helpers need it");
         return false;
     }
     if find_tool(kind).is_none() {
@@ -299,12 +311,32 @@ fn can_run(kind: RootlessNetKind) -> bool {
     true
 }
 
-/// `unshare -n sleep 60`, returned once its network namespace is new.
+/// `nsenter` into the network namespace of `pid` (and, rootless, into its
+/// user namespace, which owns that network namespace).
+fn nsenter(pid: i32) -> Command {
+    let mut c = Command::new("nsenter");
+    if rootless() {
+        c.args(["-U", "--preserve-credentials"]);
+    }
+    c.args(["-t", &pid.to_string(), "-n"]);
+    c
+}
+
+/// A stand-in container: `unshare -n sleep 60` (rootless: `unshare -U -r -n`),
+/// returned once its network namespace is new.
 struct Holder(Child);
 
 impl Holder {
     fn start() -> Holder {
-        let child = Command::new("unshare").args(["-n", "sleep", "60"]).spawn();
+        let ns: &[&str] = if rootless() {
+            &["-U", "-r", "-n"]
+        } else {
+            &["-n"]
+        };
+        let child = Command::new("unshare")
+            .args(ns)
+            .args(["sleep", "60"])
+            .spawn();
         let h = Holder(child.unwrap_or_else(|e| panic!("unshare: {e}")));
         let ours = std::fs::read_link("/proc/self/ns/net").ok();
         let pid = h.pid();
@@ -333,7 +365,8 @@ impl Drop for Holder {
 }
 
 /// A busybox httpd serving `body` as index.html; killed on drop.
-struct Httpd(Child, tempfile::TempDir);
+/// The directory is held so it outlives the server.
+struct Httpd(Child, #[allow(dead_code)] tempfile::TempDir);
 
 impl Httpd {
     fn start(netns_pid: Option<i32>, listen: &str, body: &str) -> Httpd {
@@ -343,8 +376,8 @@ impl Httpd {
         let root = dir.path().to_string_lossy().to_string();
         let mut cmd = match netns_pid {
             Some(pid) => {
-                let mut c = Command::new("nsenter");
-                c.args(["-t", &pid.to_string(), "-n", "busybox"]);
+                let mut c = nsenter(pid);
+                c.arg("busybox");
                 c
             }
             None => Command::new("busybox"),
@@ -368,8 +401,8 @@ fn fetch(netns_pid: Option<i32>, url: &str) -> Option<String> {
     wait_until(Duration::from_secs(5), || {
         let mut cmd = match netns_pid {
             Some(pid) => {
-                let mut c = Command::new("nsenter");
-                c.args(["-t", &pid.to_string(), "-n", "busybox"]);
+                let mut c = nsenter(pid);
+                c.arg("busybox");
                 c
             }
             None => Command::new("busybox"),
@@ -411,10 +444,7 @@ fn host_address() -> Option<Ipv4Addr> {
 }
 
 fn in_netns(pid: i32, args: &[&str]) -> String {
-    let o = Command::new("nsenter")
-        .args(["-t", &pid.to_string(), "-n"])
-        .args(args)
-        .output();
+    let o = nsenter(pid).args(args).output();
     o.map(|o| String::from_utf8_lossy(&o.stdout).to_string())
         .unwrap_or_default()
 }
@@ -568,4 +598,76 @@ fn refuses_to_wire_the_hosts_own_namespace() {
         Some(RootlessNetError::HostNamespace { .. }) | Some(RootlessNetError::NotFound { .. }) => {}
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// Run by `helper_ends_with_the_container_even_if_berth_is_killed` in a
+/// child process (the stand-in for berth): starts the helper for the pid in
+/// `BERTH_TEST_NETNS_PID`, prints the record, and waits to be killed.
+#[test]
+#[ignore = "run only as the child of another test"]
+fn start_in_a_child_process() {
+    let (Some(pid), Some(kind)) = (
+        std::env::var("BERTH_TEST_NETNS_PID")
+            .ok()
+            .and_then(|p| p.parse().ok()),
+        std::env::var("BERTH_TEST_KIND")
+            .ok()
+            .and_then(|k| RootlessNetKind::parse(&k)),
+    ) else {
+        return;
+    };
+    let net = start(kind, pid, &[]).unwrap_or_else(|e| panic!("start {kind}: {e}"));
+    let json = serde_json::to_string(&net).unwrap_or_else(|e| panic!("json: {e}"));
+    println!("NET {json}");
+    std::thread::sleep(Duration::from_secs(60));
+}
+
+fn survives_berth_sigkill(kind: RootlessNetKind) {
+    use std::io::BufRead;
+    if !can_run(kind) {
+        return;
+    }
+    let _one = REAL.lock().unwrap_or_else(|p| p.into_inner());
+    let mut holder = Holder::start();
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
+    let berth = Command::new(exe)
+        .args(["--exact", "net::rootless::tests::start_in_a_child_process"])
+        .args(["--ignored", "--nocapture", "--test-threads=1"])
+        .env("BERTH_TEST_NETNS_PID", holder.pid().to_string())
+        .env("BERTH_TEST_KIND", kind.binary())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut berth = berth.unwrap_or_else(|e| panic!("re-exec: {e}"));
+    let out = berth.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    // libtest prints "test NAME ... " on the same line first.
+    let record = std::io::BufReader::new(out)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.split_once("NET ").map(|(_, json)| json.to_string()))
+        .unwrap_or_else(|| panic!("{kind}: the child printed no record"));
+    let net: RootlessNet =
+        serde_json::from_str(&record).unwrap_or_else(|e| panic!("{kind}: bad record: {e}"));
+    assert!(net.is_running());
+    // berth dies the hard way; the launcher's PDEATHSIG would take the
+    // container along, here the test kills it.
+    let _ = berth.kill();
+    let _ = berth.wait();
+    holder.kill();
+    let gone = wait_until(Duration::from_secs(3), || {
+        !net.is_running() && !alive(net.warden_pid, net.warden_start_time)
+    });
+    assert!(
+        gone,
+        "{kind}: helper or warden outlived a killed berth and its container"
+    );
+}
+
+#[test]
+fn pasta_ends_with_the_container_even_if_berth_is_killed() {
+    survives_berth_sigkill(RootlessNetKind::Pasta);
+}
+
+#[test]
+fn slirp4netns_ends_with_the_container_even_if_berth_is_killed() {
+    survives_berth_sigkill(RootlessNetKind::Slirp4netns);
 }
