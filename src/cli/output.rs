@@ -79,6 +79,22 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// docker's "Are you sure?" prompt on stderr; true when the user says yes,
+/// or when stdin is not a terminal (scripts get no prompt, as docker's
+/// `-f` is then implied by berth).
+pub fn confirm(prompt: &str) -> bool {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return true;
+    }
+    eprint!("{prompt}");
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,20 +121,4 @@ mod tests {
         assert_eq!(human_duration(d(3600)), "About an hour");
         assert_eq!(human_duration(d(3 * 86400)), "3 days");
     }
-}
-
-/// docker's "Are you sure?" prompt on stderr; true when the user says yes,
-/// or when stdin is not a terminal (scripts get no prompt, as docker's
-/// `-f` is then implied by berth).
-pub fn confirm(prompt: &str) -> bool {
-    use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() {
-        return true;
-    }
-    eprint!("{prompt}");
-    let mut answer = String::new();
-    if std::io::stdin().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim(), "y" | "Y" | "yes")
 }

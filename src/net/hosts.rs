@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn re_adding_replaces_instead_of_duplicating() {
         let a = entry([10, 89, 0, 2], &["web"], "c1", "n1");
-        let once = rewrite(BASE, &[], &[a.clone()]);
+        let once = rewrite(BASE, &[], std::slice::from_ref(&a));
         let twice = rewrite(
             &once,
             &[Drop::Entry {

@@ -95,7 +95,7 @@ fn an_ambiguous_prefix_is_an_error() {
             let rec = ipam::plan_network(&req(name), nets, &[], id.repeat(21) + "0", Utc::now())?;
             nets.push(rec);
         }
-        Ok(())
+        Ok::<_, NetStoreError>(())
     })
     .expect("seed");
     assert!(matches!(s.find("ab"), Err(NetStoreError::Ambiguous(_, 2))));

@@ -436,6 +436,8 @@ pub(super) mod tests {
             hosts_file: None,
             ports: vec![],
             created: Utc::now(),
+            owner_pid: 0,
+            owner_start: 0,
         };
         let v = inspect_json(&n, &[lease]);
         let c = &v["Containers"]["c".repeat(64)];

@@ -124,6 +124,13 @@ const JOIN_ORDER: [LinuxNamespaceType; 6] = [
     LinuxNamespaceType::Mount,
 ];
 
+/// What the parent does for the child after the clone: write its id maps,
+/// then run the caller's hook (the network) before letting it exec.
+struct ParentSteps<'a> {
+    id_maps: Option<(&'a [LinuxIdMapping], &'a [LinuxIdMapping])>,
+    before_exec: Option<&'a BeforeExec<'a>>,
+}
+
 /// Clones, runs the child, and waits for the command's exec. `pid_join`
 /// is a pid namespace the child must be born in (setns on ourselves
 /// around the clone, then back).
@@ -133,10 +140,13 @@ fn spawn(
     flags: CloneFlags,
     pid_join: Option<OwnedFd>,
     (chan_parent, chan_child): (OwnedFd, OwnedFd),
-    id_maps: Option<(&[LinuxIdMapping], &[LinuxIdMapping])>,
-    before_exec: Option<&BeforeExec<'_>>,
+    parent_steps: ParentSteps<'_>,
     cmd: &str,
 ) -> Result<(Pid, Option<OwnedFd>), LaunchError> {
+    let ParentSteps {
+        id_maps,
+        before_exec,
+    } = parent_steps;
     let restore = match &pid_join {
         Some(fd) => {
             let own = open_ro("/proc/self/ns/pid")?;
@@ -384,8 +394,10 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
         flags,
         pid_join,
         (chan_parent, chan_child),
-        id_maps,
-        req.before_exec,
+        ParentSteps {
+            id_maps,
+            before_exec: req.before_exec,
+        },
         &cmd,
     )?;
     Ok(Launched {
@@ -478,8 +490,10 @@ pub fn exec_in(
         CloneFlags::empty(),
         pid_join,
         (chan_parent, chan_child),
-        None,
-        None,
+        ParentSteps {
+            id_maps: None,
+            before_exec: None,
+        },
         &cmd,
     )?;
     Ok(Launched {
