@@ -260,7 +260,7 @@ fn unpublish_names(gone: &[Lease], remaining: &[Lease]) {
 
 /// Interfaces and rules of released leases: the host veth (gone already
 /// when the netns died) and the published ports.
-fn undo_host_side(released: &[Lease], records: &[NetworkRecord]) {
+fn undo_host_side(released: &[Lease]) {
     if released.is_empty() {
         return;
     }
@@ -288,7 +288,6 @@ fn undo_host_side(released: &[Lease], records: &[NetworkRecord]) {
             let _ = fw.remove_ports(&rules);
         }
     }
-    let _ = records;
 }
 
 /// Takes the leases for a container about to start and writes the names
@@ -358,8 +357,7 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
         write_names(req, &links, leases);
         Ok::<_, NetError>((links, stale))
     })?;
-    let records: Vec<NetworkRecord> = links.iter().map(|(_, r, _)| r.clone()).collect();
-    undo_host_side(&stale, &records);
+    undo_host_side(&stale);
     for p in req.ports {
         check_host_port(p).inspect_err(|_| {
             let _ = leave(req.root, req.container_id, None);
@@ -492,7 +490,7 @@ pub fn leave(root: &Path, container_id: &str, network_id: Option<&str>) -> Resul
 /// [`leave`], plus every stale lease; returns how many were released.
 fn release(root: &Path, container_id: &str, network_id: Option<&str>) -> Result<usize> {
     let store = NetStore::new(root);
-    let (released, records) = store.transaction(|nets, leases| {
+    let released = store.transaction(|_, leases| {
         let mut released = take_stale(leases);
         let (mine, rest): (Vec<Lease>, Vec<Lease>) =
             std::mem::take(leases).into_iter().partition(|l| {
@@ -503,9 +501,9 @@ fn release(root: &Path, container_id: &str, network_id: Option<&str>) -> Result<
         *leases = rest;
         released.extend(mine);
         unpublish_names(&released, leases);
-        Ok::<_, NetError>((released, nets.clone()))
+        Ok::<_, NetError>(released)
     })?;
-    undo_host_side(&released, &records);
+    undo_host_side(&released);
     Ok(released.len())
 }
 

@@ -588,6 +588,13 @@ pub fn remove(store: &Store, entry: &ContainerEntry, volumes: bool) -> Result<()
             let _ = cg.destroy();
         }
     }
+    // Leases a crashed supervisor left (idempotent when there are none).
+    if config
+        .as_ref()
+        .is_some_and(|c| !c.network.networks.is_empty())
+    {
+        networking::release(store, &entry.id, None);
+    }
     store.remove_container(&entry.id)?;
     if volumes {
         if let Some(c) = config {

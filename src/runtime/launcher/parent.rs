@@ -197,7 +197,12 @@ fn spawn(
         if let Some(hook) = before_exec {
             if let Err(msg) = hook(pid) {
                 let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-                return Err(reap(LaunchError::Setup(msg)));
+                // A child that failed on its own (and so took its netns
+                // with it) explains the hook's failure: report the cause.
+                return match sync::recv_child(chan_parent.as_raw_fd()) {
+                    Ok(Some((ChildMsg::Failed(ce), _))) => Err(reap(from_child(ce, cmd))),
+                    _ => Err(reap(LaunchError::Setup(msg))),
+                };
             }
         }
         if plan.go_before_exec {
