@@ -119,7 +119,12 @@ fn published_port_is_reachable_from_the_host() {
     .stdout_contains("hello-");
     assert_eq!(veths_of(&id).len(), 1);
     b.cmd(&["rm", "-f", "web"]).success();
-    assert!(veths_of(&id).is_empty(), "veth left: {:?}", veths_of(&id));
+    // The kernel removes the veth with the container's netns.
+    assert!(
+        wait_until(Duration::from_secs(5), || veths_of(&id).is_empty()),
+        "veth left: {:?}",
+        veths_of(&id)
+    );
     assert!(http_get(&url).is_none(), "port still forwarded after rm");
     assert!(!nft_ruleset().contains(&format!("{port}")) || !nft_ruleset().contains(&ip));
 }
@@ -240,7 +245,10 @@ fn twenty_containers_at_once_get_distinct_addresses_and_leave_nothing() {
     rm.extend(names.iter().map(String::as_str));
     b.cmd(&rm).success();
     for id in &ids {
-        assert!(veths_of(id).is_empty(), "veth of {id} left");
+        assert!(
+            wait_until(Duration::from_secs(5), || veths_of(id).is_empty()),
+            "veth of {id} left"
+        );
     }
     b.cmd(&["network", "inspect", "-f", "{{len .Containers}}", &net])
         .success()

@@ -260,11 +260,11 @@ fn unpublish_names(gone: &[Lease], remaining: &[Lease]) {
 
 /// Interfaces and rules of released leases: the host veth (gone already
 /// when the netns died) and the published ports.
-fn undo_host_side(released: &[Lease]) {
+fn undo_host_side(released: &[Lease], delete_veths: bool) {
     if released.is_empty() {
         return;
     }
-    if let Ok(mut nl) = Netlink::open() {
+    if let (true, Ok(mut nl)) = (delete_veths, Netlink::open()) {
         for l in released {
             let _ = nl.delete_link(&l.host_veth);
         }
@@ -357,7 +357,7 @@ pub fn join(req: &JoinRequest<'_>) -> Result<Joined> {
         write_names(req, &links, leases);
         Ok::<_, NetError>((links, stale))
     })?;
-    undo_host_side(&stale);
+    undo_host_side(&stale, true);
     for p in req.ports {
         check_host_port(p).inspect_err(|_| {
             let _ = leave(req.root, req.container_id, None);
@@ -484,11 +484,24 @@ fn parse_mac(s: &str) -> Option<[u8; 6]> {
 /// veths and port rules, and its names from its peers' /etc/hosts.
 /// Idempotent: leaving twice, or after a sweep, is fine.
 pub fn leave(root: &Path, container_id: &str, network_id: Option<&str>) -> Result<()> {
-    release(root, container_id, network_id).map(|_| ())
+    release(root, container_id, network_id, true).map(|_| ())
+}
+
+/// [`leave`] for a container that has exited: its netns is gone or going,
+/// and the kernel removes the veth pair with it. Deleting it here would
+/// wait out an RCU grace period (~10 ms) on every `run --rm`; a restart
+/// that finds the old veth still there removes it itself.
+pub fn leave_exited(root: &Path, container_id: &str) -> Result<()> {
+    release(root, container_id, None, false).map(|_| ())
 }
 
 /// [`leave`], plus every stale lease; returns how many were released.
-fn release(root: &Path, container_id: &str, network_id: Option<&str>) -> Result<usize> {
+fn release(
+    root: &Path,
+    container_id: &str,
+    network_id: Option<&str>,
+    delete_veths: bool,
+) -> Result<usize> {
     let store = NetStore::new(root);
     let released = store.transaction(|_, leases| {
         let mut released = take_stale(leases);
@@ -503,7 +516,7 @@ fn release(root: &Path, container_id: &str, network_id: Option<&str>) -> Result<
         unpublish_names(&released, leases);
         Ok::<_, NetError>(released)
     })?;
-    undo_host_side(&released);
+    undo_host_side(&released, delete_veths);
     Ok(released.len())
 }
 
@@ -518,5 +531,5 @@ pub fn sweep(root: &Path) -> Result<usize> {
     {
         return Ok(0);
     }
-    release(root, "", None)
+    release(root, "", None, true)
 }

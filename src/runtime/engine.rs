@@ -389,7 +389,7 @@ pub fn launch_container(
             return Err(e);
         }
     };
-    let user_net = std::cell::RefCell::new(None);
+    let user_net = std::sync::Mutex::new(None);
     let wire = |pid: nix::unistd::Pid| plan.wire(pid.as_raw(), &user_net);
     let result = (|| {
         let device_rules = oci
@@ -445,7 +445,7 @@ pub fn launch_container(
             _ => RuntimeError::Setup(e.to_string()),
         })
     })();
-    let user_net = user_net.into_inner();
+    let user_net = user_net.into_inner().unwrap_or_else(|p| p.into_inner());
     match result {
         Ok(launched) => Ok(Started {
             launched,

@@ -220,14 +220,16 @@ impl Plan {
     pub fn wire(
         &self,
         pid: i32,
-        started: &std::cell::RefCell<Option<Attached>>,
+        started: &std::sync::Mutex<Option<Attached>>,
     ) -> std::result::Result<(), String> {
         match self {
             Plan::None => Ok(()),
             Plan::Bridge(j) => j.wire(pid).map_err(|e| e.to_string()),
             Plan::UserMode(kind, ports) => {
                 let net = rootless::start(*kind, pid, ports).map_err(|e| e.to_string())?;
-                *started.borrow_mut() = Some(Attached::UserMode(net));
+                if let Ok(mut slot) = started.lock() {
+                    *slot = Some(Attached::UserMode(net));
+                }
                 Ok(())
             }
         }
@@ -253,7 +255,7 @@ pub fn release(store: &Store, id: &str, attached: Option<&Attached>) {
     match attached {
         Some(Attached::UserMode(net)) => net.stop(),
         _ => {
-            let _ = attach::leave(store.root(), id, None);
+            let _ = attach::leave_exited(store.root(), id);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The in-process launcher: creates a container's process from an OCI
 //! runtime spec with one clone(2) of the calling process, which stays its
 //! parent. No runc, no conmon, no helper binaries (except newuidmap and
-//! newgidmap for rootless id maps), no threads.
+//! newgidmap for rootless id maps), no threads before the clone.
 //!
 //! ```text
 //! parent (berth)                          child (clone with the spec's namespaces)

@@ -180,30 +180,46 @@ fn spawn(
         sync::send_parent(&chan_parent, ParentMsg::Go)
             .map_err(|e| reap(os("release the child")(e)))?;
     }
-    let mut cgroup_error = None;
-    if plan.cgroup_by_parent {
-        let text = pid.as_raw().to_string();
-        for fd in plan.cgroup_procs {
-            if let Err(e) = sys.write_fd(fd.as_fd(), text.as_bytes()) {
-                cgroup_error = Some(e);
-                break;
-            }
-        }
-        if cgroup_error.is_some() {
+    // The cgroup moves (each cgroup v1 move waits out an RCU grace period)
+    // run on a short-lived thread while this one runs the hook (the
+    // network), so the two costs overlap. The hook stays on this thread:
+    // helpers it starts may tie their life to it (PDEATHSIG follows the
+    // creating thread). The thread is joined before we go on, so the
+    // caller is single-threaded again for its next launch.
+    let (cgroup_error, hook_result) = std::thread::scope(|scope| {
+        let procs = plan.cgroup_procs;
+        let mover = plan.cgroup_by_parent.then(|| {
+            scope.spawn(move || {
+                let text = pid.as_raw().to_string();
+                for fd in procs {
+                    match nix::unistd::write(fd.as_fd(), text.as_bytes()) {
+                        Ok(n) if n == text.len() => {}
+                        Ok(_) => return Some(Errno::EIO),
+                        Err(e) => return Some(e),
+                    }
+                }
+                None
+            })
+        });
+        let hook_result = before_exec.map_or(Ok(()), |hook| hook(pid));
+        let cgroup_error = match mover.map(|t| t.join()) {
+            None => None,
+            Some(Ok(e)) => e,
+            Some(Err(_)) => Some(Errno::EIO),
+        };
+        (cgroup_error, hook_result)
+    });
+    if cgroup_error.is_some() {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+    } else {
+        if let Err(msg) = hook_result {
             let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-        }
-    }
-    if cgroup_error.is_none() {
-        if let Some(hook) = before_exec {
-            if let Err(msg) = hook(pid) {
-                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-                // A child that failed on its own (and so took its netns
-                // with it) explains the hook's failure: report the cause.
-                return match sync::recv_child(chan_parent.as_raw_fd()) {
-                    Ok(Some((ChildMsg::Failed(ce), _))) => Err(reap(from_child(ce, cmd))),
-                    _ => Err(reap(LaunchError::Setup(msg))),
-                };
-            }
+            // A child that failed on its own (and so took its netns
+            // with it) explains the hook's failure: report the cause.
+            return match sync::recv_child(chan_parent.as_raw_fd()) {
+                Ok(Some((ChildMsg::Failed(ce), _))) => Err(reap(from_child(ce, cmd))),
+                _ => Err(reap(LaunchError::Setup(msg))),
+            };
         }
         if plan.go_before_exec {
             // A child that already failed has closed its end: its report follows.
