@@ -254,9 +254,10 @@ impl Plan {
 pub fn release(store: &Store, id: &str, attached: Option<&Attached>) {
     match attached {
         Some(Attached::UserMode(net)) => net.stop(),
-        _ => {
+        Some(Attached::Bridge(_)) => {
             let _ = attach::leave_exited(store.root(), id);
         }
+        None => {}
     }
 }
 
