@@ -576,3 +576,67 @@ fn user_mode_networking_forwards_ports() {
         assert!(wait_until(Duration::from_secs(5), || http_get(&url).is_none()));
     }
 }
+
+#[test]
+fn system_check_finds_and_repairs_network_leftovers() {
+    let (b, img) = with_busybox();
+    let port = free_port();
+    let publish = format!("{port}:8080");
+    b.cmd(&[
+        "run", "-d", "--name", "left", "-p", &publish, &img, "sh", "-c", WWW,
+    ])
+    .success();
+    let url = format!("127.0.0.1:{port}");
+    assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
+    let pid: i32 = inspect(&b, "left", "{{.State.Pid}}").parse().expect("pid");
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
+    let monitor = stat
+        .rsplit(')')
+        .next()
+        .and_then(|r| r.split_whitespace().nth(1))
+        .unwrap_or("0")
+        .to_string();
+    Command::new("kill")
+        .args(["-9", &monitor])
+        .status()
+        .expect("kill");
+    // Nothing else ran since: the lease and its port rule are still there.
+    let out = b.cmd(&["system", "check", "--quick"]);
+    out.failure();
+    out.stdout_contains("network lease");
+    out.stdout_contains("published port");
+    b.cmd(&["system", "check", "--quick", "--repair"]).success();
+    b.cmd(&["system", "check", "--quick"]).success();
+    assert!(
+        http_get(&url).is_none(),
+        "the port rule survived the repair"
+    );
+    b.cmd(&["rm", "-f", "left"]).success();
+}
+
+#[test]
+fn iptables_backend_publishes_ports_too() {
+    if Command::new("sh")
+        .args(["-c", "command -v iptables"])
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        eprintln!("iptables is not installed: skipping");
+        return;
+    }
+    let (mut b, img) = with_busybox();
+    b.env("BERTH_FIREWALL", Some("iptables"));
+    let port = free_port();
+    let publish = format!("{port}:8080");
+    b.cmd(&[
+        "run", "-d", "--name", "ipt", "-p", &publish, &img, "sh", "-c", WWW,
+    ])
+    .success();
+    let url = format!("127.0.0.1:{port}");
+    assert!(
+        wait_until(Duration::from_secs(10), || http_get(&url).is_some()),
+        "nothing answers on {url} with the iptables backend"
+    );
+    b.cmd(&["rm", "-f", "ipt"]).success();
+    assert!(wait_until(Duration::from_secs(5), || http_get(&url).is_none()));
+}

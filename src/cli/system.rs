@@ -306,6 +306,9 @@ pub fn reset(settings: &Settings, args: &ResetArgs) -> CliResult {
         )?;
     }
     let nets = crate::net::store::NetStore::new(store.root());
+    if let Err(e) = crate::net::attach::release_all(store.root()) {
+        eprintln!("Error: network leases: {e}");
+    }
     for rec in nets.list().unwrap_or_default() {
         if let Err(e) = crate::net::host::remove_host_side(&rec) {
             eprintln!("Error: network {}: {e}", rec.name);

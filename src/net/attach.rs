@@ -533,3 +533,12 @@ pub fn sweep(root: &Path) -> Result<usize> {
     }
     release(root, "", None, true)
 }
+
+/// Releases every lease of the store (`system reset`): veths, port rules
+/// and /etc/hosts lines, whoever holds them.
+pub fn release_all(root: &Path) -> Result<usize> {
+    let store = NetStore::new(root);
+    let released = store.transaction(|_, leases| Ok::<_, NetError>(std::mem::take(leases)))?;
+    undo_host_side(&released, true);
+    Ok(released.len())
+}

@@ -25,8 +25,23 @@ pub fn check(root: &Path, repair: bool) -> Result<NetReport> {
         .filter(|l| !attach::Owner::alive_pid(l.owner_pid, l.owner_start))
         .collect::<Vec<_>>();
     for l in &stale {
+        let ports: Vec<String> = l
+            .ports
+            .iter()
+            .map(|p| {
+                let ip = p
+                    .host_ip
+                    .map_or_else(|| "0.0.0.0".to_string(), |i| i.to_string());
+                format!("{ip}:{}/{}", p.host_port, p.proto)
+            })
+            .collect();
+        let published = if ports.is_empty() {
+            String::new()
+        } else {
+            format!(", published port {}", ports.join(", "))
+        };
         report.leftovers.push(format!(
-            "network lease {} of container {} (its supervisor is gone)",
+            "network lease {} of container {} (its supervisor is gone{published})",
             l.ip,
             &l.container_id[..12.min(l.container_id.len())]
         ));
