@@ -73,6 +73,17 @@ impl Site {
             _www: www,
         };
         let hp = site.holder.id().to_string();
+        // unshare(2) runs after the fork: moving a veth to the holder
+        // before that would move it into our own namespace.
+        let ours = std::fs::read_link("/proc/self/ns/net").ok();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::fs::read_link(format!("/proc/{hp}/ns/net")).ok() == ours {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "unshare -n did not take effect"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
         must(&["ip", "link", "add", &bridge, "type", "bridge"]);
         must(&["ip", "addr", "add", &format!("{gw}/24"), "dev", &bridge]);
         must(&["ip", "link", "set", &bridge, "up"]);
