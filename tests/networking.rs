@@ -640,3 +640,100 @@ fn iptables_backend_publishes_ports_too() {
     b.cmd(&["rm", "-f", "ipt"]).success();
     assert!(wait_until(Duration::from_secs(5), || http_get(&url).is_none()));
 }
+
+#[test]
+fn publish_forms_loopback_only_random_ports_and_udp() {
+    let (b, img) = with_busybox();
+    // ip:hostPort:ctrPort answers on that address only.
+    let port = free_port();
+    let local = format!("127.0.0.1:{port}:8080");
+    b.cmd(&[
+        "run", "-d", "--name", "lo-only", "-p", &local, &img, "sh", "-c", WWW,
+    ])
+    .success();
+    let url = format!("127.0.0.1:{port}");
+    assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
+    let gw = inspect(&b, "lo-only", "{{.NetworkSettings.Gateway}}");
+    assert!(
+        http_get(&format!("{gw}:{port}")).is_none(),
+        "127.0.0.1 binding answered on {gw}"
+    );
+    // -P with --expose: a random host port that `port` reports.
+    b.cmd(&[
+        "run", "-d", "--name", "random", "-P", "--expose", "8080", &img, "sh", "-c", WWW,
+    ])
+    .success();
+    let line = b
+        .cmd(&["port", "random", "8080/tcp"])
+        .success()
+        .stdout_trim()
+        .to_string();
+    let host_port = line.rsplit(':').next().unwrap_or("").to_string();
+    assert!(host_port.parse::<u16>().is_ok(), "port said {line:?}");
+    let url = format!("127.0.0.1:{host_port}");
+    assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
+    // UDP: busybox has no UDP server to send to, so check the rule itself.
+    let uport = free_port();
+    let udp = format!("{uport}:9999/udp");
+    b.cmd(&[
+        "run", "-d", "--name", "udp", "-p", &udp, &img, "sleep", "300",
+    ])
+    .success();
+    b.cmd(&["port", "udp"])
+        .success()
+        .stdout_contains(&format!("9999/udp -> 0.0.0.0:{uport}"));
+    let ip = ip_of(&b, "udp");
+    let rules = nft_ruleset();
+    if !rules.is_empty() {
+        assert!(
+            rules.contains(&format!("udp . {uport} : {ip} . 9999")),
+            "no UDP rule for {uport} -> {ip}:9999 in:\n{rules}"
+        );
+    }
+    b.cmd(&["rm", "-f", "lo-only", "random", "udp"]).success();
+}
+
+#[test]
+fn an_internal_network_has_no_way_out() {
+    let (b, img) = with_busybox();
+    let net = unique_repo("intern").replace('/', "-");
+    b.cmd(&["network", "create", "--internal", &net]).success();
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "inside",
+        "--network",
+        &net,
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "peer",
+        "--network",
+        &net,
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&["exec", "inside", "ping", "-c1", "-W2", "peer"])
+        .success();
+    b.cmd(&["exec", "inside", "ip", "route"]).success();
+    let routes = b
+        .cmd(&["exec", "inside", "ip", "route"])
+        .success()
+        .stdout_trim()
+        .to_string();
+    assert!(
+        !routes.contains("default"),
+        "internal network got a default route: {routes}"
+    );
+    b.cmd(&["rm", "-f", "inside", "peer"]).success();
+    b.cmd(&["network", "rm", &net]).success();
+}
