@@ -1,1 +1,4 @@
 //! The Dockerfile parser and build executor (`berth build`).
+
+pub mod cache;
+pub mod executor;

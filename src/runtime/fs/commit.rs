@@ -71,7 +71,8 @@ pub fn commit(store: &Store, entry: &ContainerEntry, opts: &CommitOptions) -> Re
     let mut argv = vec![container.path.clone()];
     argv.extend(container.args.iter().cloned());
     let req = CommitRequest {
-        upper: dirs.upper,
+        upper: Some(dirs.upper),
+        history_before: Vec::new(),
         base,
         config,
         author: opts.author.clone(),

@@ -23,8 +23,12 @@ use crate::store::Store;
 /// What a commit records besides the layer.
 #[derive(Debug, Clone)]
 pub struct CommitRequest {
-    /// The container's overlay upper directory.
-    pub upper: PathBuf,
+    /// The container's overlay upper directory; None commits the config
+    /// alone (a build step that changes no file: an `empty_layer` step).
+    pub upper: Option<PathBuf>,
+    /// History steps recorded before this one (a build's metadata-only
+    /// instructions since the last layer).
+    pub history_before: Vec<Value>,
     /// The container's image (None: the new image has only the new layer).
     pub base: Option<ImageRecord>,
     /// The new image's `config` object (docker's capitalised keys).
@@ -63,28 +67,10 @@ pub fn commit(store: &Store, req: &CommitRequest) -> Result<ImageRecord> {
         None => json!({}),
     };
     let staging = store.begin_staging()?;
-    let (reader, writer) = tree::pipe();
-    let upper = req.upper.clone();
-    let producer = std::thread::spawn(move || write_layer(&upper, writer));
-    let staged = stage_layer(&staging, reader);
-    // A producer that failed ends the stream early, which can look like a
-    // complete (shorter) tar: its error must win over a staged "success".
-    let produced = producer
-        .join()
-        .unwrap_or_else(|_| Err(io::Error::other("the layer writer panicked")));
-    let layer = match (staged, produced) {
-        (Ok(layer), Ok(())) => layer,
-        (Err(e), Ok(())) => return Err(e),
-        (Err(e), Err(p)) if p.kind() == io::ErrorKind::BrokenPipe => return Err(e),
-        (_, Err(p)) => {
-            return Err(StoreError::Io {
-                op: "archive",
-                path: req.upper.clone(),
-                source: p,
-            })
-        }
+    let layer = match &req.upper {
+        Some(upper) => Some(stage_upper(&staging, upper)?),
+        None => None,
     };
-
     let now = Utc::now();
     let created = go_rfc3339_nano(now);
     let obj = config
@@ -102,7 +88,13 @@ pub fn commit(store: &Store, req: &CommitRequest) -> Result<ImageRecord> {
         None => obj.remove("author"),
     };
     obj.insert("config".into(), Value::Object(req.config.clone()));
+    for h in &req.history_before {
+        push_array(obj, "history", h.clone());
+    }
     let mut step = json!({ "created": created, "created_by": req.created_by });
+    if layer.is_none() {
+        step["empty_layer"] = json!(true);
+    }
     if let Some(a) = &req.author {
         step["author"] = json!(a);
     }
@@ -115,7 +107,12 @@ pub fn commit(store: &Store, req: &CommitRequest) -> Result<ImageRecord> {
         .or_insert_with(|| json!({ "type": "layers", "diff_ids": [] }));
     if let Some(r) = rootfs.as_object_mut() {
         r.insert("type".into(), json!("layers"));
-        push_array(r, "diff_ids", json!(&layer.diff_id));
+        match &layer {
+            Some(l) => push_array(r, "diff_ids", json!(&l.diff_id)),
+            None => {
+                r.entry("diff_ids").or_insert_with(|| json!([]));
+            }
+        }
     }
     let config_bytes = encode(&config)?;
     let config_digest = staging.put_blob(None, &config_bytes)?;
@@ -125,7 +122,7 @@ pub fn commit(store: &Store, req: &CommitRequest) -> Result<ImageRecord> {
         .as_ref()
         .map(|b| b.layers.clone())
         .unwrap_or_default();
-    layers.push(layer);
+    layers.extend(layer);
     let desc = |media_type: &str, digest, size| Descriptor {
         media_type: media_type.to_string(),
         digest,
@@ -157,6 +154,30 @@ pub fn commit(store: &Store, req: &CommitRequest) -> Result<ImageRecord> {
         created: Some(now),
     };
     store.commit_image(staging, new)
+}
+
+/// The upper directory as a staged layer. A producer thread writes the
+/// tar while this one stages it.
+fn stage_upper(staging: &crate::store::staging::Staging, upper: &Path) -> Result<ImageLayer> {
+    let (reader, writer) = tree::pipe();
+    let dir = upper.to_path_buf();
+    let producer = std::thread::spawn(move || write_layer(&dir, writer));
+    let staged = stage_layer(staging, reader);
+    // A producer that failed ends the stream early, which can look like a
+    // complete (shorter) tar: its error must win over a staged "success".
+    let produced = producer
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("the layer writer panicked")));
+    match (staged, produced) {
+        (Ok(layer), Ok(())) => Ok(layer),
+        (Err(e), Ok(())) => Err(e),
+        (Err(e), Err(p)) if p.kind() == io::ErrorKind::BrokenPipe => Err(e),
+        (_, Err(p)) => Err(StoreError::Io {
+            op: "archive",
+            path: upper.to_path_buf(),
+            source: p,
+        }),
+    }
 }
 
 /// An OCI manifest names docker's gzip layers by the OCI type (same bytes).
