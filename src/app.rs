@@ -68,6 +68,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Container(c) => container::dispatch(&settings()?, c),
         Command::Volume(c) => volume::dispatch(&settings()?, c),
         Command::Network(c) => network::dispatch(&settings()?, c),
+        Command::Build(a) => crate::cli::build::build(&settings()?, a),
         Command::ContainerMonitor(a) => container::monitor(&settings()?, a),
         Command::Version(a) => system::version(a),
         Command::Info(a) => system::info(&settings()?, a),

@@ -2,6 +2,7 @@
 //! they turn flags into options, call one library function, and print its
 //! report. This is the only layer that writes to stdout.
 
+pub mod build;
 pub mod container;
 pub mod error;
 pub mod format;
@@ -118,6 +119,8 @@ pub enum Command {
     /// Manage networks
     #[command(subcommand)]
     Network(network::NetworkCommand),
+    /// Build an image from a Dockerfile
+    Build(build::BuildArgs),
     /// The detached container monitor (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(container::MonitorArgs),
