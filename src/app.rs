@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Volume(c) => volume::dispatch(&settings()?, c),
         Command::Network(c) => network::dispatch(&settings()?, c),
         Command::Build(a) => crate::cli::build::build(&settings()?, a),
+        Command::Builder(c) => crate::cli::build::builder(&settings()?, c),
         Command::ContainerMonitor(a) => container::monitor(&settings()?, a),
         Command::Version(a) => system::version(a),
         Command::Info(a) => system::info(&settings()?, a),

@@ -266,3 +266,54 @@ pub fn build(settings: &Settings, args: &BuildArgs) -> CliResult {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BuilderCommand {
+    /// Remove build cache
+    Prune(BuilderPruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuilderPruneArgs {
+    /// Remove all unused build cache, not just dangling ones
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+/// `builder prune`: forgets every cached step and deletes the step images
+/// nothing else names or uses.
+pub fn builder(settings: &Settings, cmd: &BuilderCommand) -> CliResult {
+    let BuilderCommand::Prune(a) = cmd;
+    let _ = a.all;
+    if !a.force
+        && !crate::cli::output::confirm(
+            "WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] ",
+        )
+    {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = Store::open(&settings.store)?;
+    let cache = crate::build::cache::BuildCache::new(store.root());
+    let ids = cache.clear().map_err(err)?;
+    let mut deleted = Vec::new();
+    // Newest first: a step image is the parent of the next one.
+    for hex in ids.iter().rev() {
+        let q = crate::store::images::ImageQuery::new(hex, None);
+        let unnamed = store.find_image(&q).is_ok_and(|i| i.names.is_empty());
+        if unnamed && store.remove_image_checked(&q, false).is_ok() {
+            deleted.push(hex.clone());
+        }
+    }
+    if !deleted.is_empty() {
+        println!("Deleted build cache objects:");
+        for d in &deleted {
+            println!("{d}");
+        }
+        println!();
+    }
+    println!("Total reclaimed: {} step images", deleted.len());
+    Ok(ExitCode::SUCCESS)
+}

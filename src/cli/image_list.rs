@@ -162,8 +162,20 @@ pub fn images(settings: &Settings, args: &ImagesArgs) -> CliResult {
     let mut list = store.list_images()?;
     list.sort_by(|a, b| b.created.cmp(&a.created).then(b.added.cmp(&a.added)));
     let wanted_repo = args.reference.clone();
+    // Build steps' images (the build cache) are intermediate: only -a shows them.
+    let intermediate: std::collections::HashSet<String> = if args.all {
+        Default::default()
+    } else {
+        crate::build::cache::BuildCache::new(store.root())
+            .images()
+            .into_iter()
+            .collect()
+    };
     let mut items = Vec::new();
     for img in &list {
+        if img.names.is_empty() && intermediate.contains(img.id.hex()) {
+            continue;
+        }
         if let Some(d) = filters.dangling {
             if d != img.names.is_empty() {
                 continue;

@@ -121,6 +121,9 @@ pub enum Command {
     Network(network::NetworkCommand),
     /// Build an image from a Dockerfile
     Build(build::BuildArgs),
+    /// Manage builds
+    #[command(subcommand)]
+    Builder(build::BuilderCommand),
     /// The detached container monitor (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(container::MonitorArgs),
