@@ -301,13 +301,56 @@ def bench_run(args, tmp, podman):
     subprocess.run(b + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+BUILD_DOCKERFILE = """FROM bench/bb
+RUN mkdir -p /app && echo built > /app/marker
+COPY files /app/files
+RUN ls /app/files | wc -l > /app/count
+ENV MODE=bench
+WORKDIR /app
+CMD ["cat", "/app/count"]
+"""
+
+
+def bench_build(args, tmp, podman):
+    """A cold build (empty cache) and a fully cached re-build, side by side."""
+    tar = busybox_rootfs_tar()
+    ctx = f"{tmp}/buildctx"
+    os.makedirs(f"{ctx}/files", exist_ok=True)
+    for i in range(50):
+        with open(f"{ctx}/files/f{i}.txt", "w") as f:
+            f.write(f"file {i}\n" * 20)
+    with open(f"{ctx}/Dockerfile", "w") as f:
+        f.write(BUILD_DOCKERFILE)
+    root = f"{tmp}/build"
+    b = [args.berth, "--root", root, "--runroot", root + "-run"]
+    subprocess.run(b + ["import", "-", "bench/bb:latest"], input=tar, check=True, stdout=subprocess.DEVNULL)
+    proot = f"{tmp}/pbuild"
+    p = ["podman", "--root", proot, "--runroot", proot + "-run"]
+    if podman:
+        subprocess.run(p + ["import", "-", "bench/bb:latest"], input=tar, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cold_b, cold_p, warm_b, warm_p = [], [], [], []
+    for i in range(args.runs):
+        subprocess.run(b + ["builder", "prune", "-f"], stdout=subprocess.DEVNULL)
+        cold_b.append(timed(b + ["build", "-q", "-t", f"bench/app:{i}", ctx]))
+        warm_b.append(timed(b + ["build", "-q", "-t", f"bench/app:{i}", ctx]))
+        if podman:
+            cold_p.append(timed(p + ["build", "-q", "--no-cache", "-t", f"bench/app:{i}", ctx]))
+            warm_p.append(timed(p + ["build", "-q", "-t", f"bench/app:{i}", ctx]))
+    report("build, cold", cold_b, cold_p, "berth >= 2x faster")
+    report("build, fully cached", warm_b, warm_p, "berth >= 10x faster")
+    subprocess.run(b + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if podman:
+        subprocess.run(p + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--berth", default=os.path.join(REPO, "target/release/berth"))
     ap.add_argument("--no-podman", action="store_true")
     ap.add_argument("--only", default="pull,images,run",
-                    help="comma-separated sections: pull, images, run")
+                    help="comma-separated sections: pull, images, run, build")
     args = ap.parse_args()
     if not os.path.exists(args.berth):
         sh("cargo", "build", "--release", "--quiet", cwd=REPO)
@@ -322,6 +365,8 @@ def main():
             bench_images(args, tmp, podman)
         if "run" in only:
             bench_run(args, tmp, podman)
+        if "build" in only:
+            bench_build(args, tmp, podman)
     finally:
         reg.kill()
         reg.wait()
