@@ -1,1 +1,2 @@
 //! The Dockerfile parser and build executor (`berth build`).
+pub mod context;
