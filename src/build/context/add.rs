@@ -74,7 +74,13 @@ pub fn is_tar_header(prefix: &[u8]) -> bool {
     let sum: u32 = h
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { u32::from(b' ') } else { u32::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                u32::from(b' ')
+            } else {
+                u32::from(b)
+            }
+        })
         .sum();
     h[0] != 0 && sum == stored
 }
@@ -117,7 +123,11 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(have)
 }
 
-fn extract_into(w: &mut Writer<'_>, src: &ResolvedSource, target: &Target) -> Result<(), ContextError> {
+fn extract_into(
+    w: &mut Writer<'_>,
+    src: &ResolvedSource,
+    target: &Target,
+) -> Result<(), ContextError> {
     let temp = TempDir::new()?;
     let f = File::open(&src.path).map_err(ContextError::io("read", &src.path))?;
     let plain = decompressing_reader(f).map_err(ContextError::io("read", &src.path))?;
@@ -156,7 +166,9 @@ fn download_into(
     let name = url_file_name(url);
     let into_dir = target.dir || scoped::resolve(rootfs, &target.path, true)?.is_dir();
     if into_dir && name.is_none() {
-        return Err(ContextError::UrlFileName { url: url.to_owned() });
+        return Err(ContextError::UrlFileName {
+            url: url.to_owned(),
+        });
     }
     let temp = TempDir::new()?;
     let file = temp.path().join("download");
@@ -254,7 +266,8 @@ fn fetch(url: &str, to: &Path) -> Result<Option<SystemTime>, ContextError> {
             .map(SystemTime::from);
         let mut file = File::create(to).map_err(ContextError::io("create", to))?;
         while let Some(chunk) = resp.chunk().await.map_err(|e| err(chain(&e)))? {
-            file.write_all(&chunk).map_err(ContextError::io("write", to))?;
+            file.write_all(&chunk)
+                .map_err(ContextError::io("write", to))?;
         }
         Ok(modified)
     });

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs::{self, File, FileTimes, Permissions};
 use std::io;
-use std::os::unix::fs::{lchown, DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{
+    lchown, DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt,
+};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -229,7 +231,12 @@ impl<'a> Writer<'a> {
     }
 
     /// Owner now, mode and times at the end.
-    fn own_and_mode(&mut self, host: &Path, src: &ResolvedSource, e: &Entry) -> Result<(), ContextError> {
+    fn own_and_mode(
+        &mut self,
+        host: &Path,
+        src: &ResolvedSource,
+        e: &Entry,
+    ) -> Result<(), ContextError> {
         let (uid, gid) = self.owner(src, e);
         self.chown(host, uid, gid)?;
         let mode = self.opts.chmod.unwrap_or(e.meta.mode() & 0o7777);
@@ -266,8 +273,10 @@ impl<'a> Writer<'a> {
         let ft = e.meta.file_type();
         let mode = self.opts.chmod.unwrap_or(e.meta.mode() & 0o7777);
         if ft.is_symlink() {
-            let target = fs::read_link(&e.host).map_err(ContextError::io("read the link", &e.host))?;
-            std::os::unix::fs::symlink(&target, &host).map_err(ContextError::io("create", &host))?;
+            let target =
+                fs::read_link(&e.host).map_err(ContextError::io("read the link", &e.host))?;
+            std::os::unix::fs::symlink(&target, &host)
+                .map_err(ContextError::io("create", &host))?;
             self.chown(&host, uid, gid)?;
             let (a, m) = (timeval(atime(&e.meta)), timeval(mtime(&e.meta)));
             return nix::sys::stat::lutimes(&host, &a, &m)
@@ -289,7 +298,11 @@ impl<'a> Writer<'a> {
             to.set_permissions(Permissions::from_mode(mode))
                 .map_err(ContextError::io("set the mode of", &host))?;
             return to
-                .set_times(FileTimes::new().set_accessed(atime(&e.meta)).set_modified(mtime(&e.meta)))
+                .set_times(
+                    FileTimes::new()
+                        .set_accessed(atime(&e.meta))
+                        .set_modified(mtime(&e.meta)),
+                )
                 .map_err(ContextError::io("set the times of", &host));
         }
         let kind = if ft.is_fifo() {
@@ -327,8 +340,6 @@ impl<'a> Writer<'a> {
         }
     }
 }
-
-use std::os::unix::fs::OpenOptionsExt;
 
 fn mtime(m: &fs::Metadata) -> SystemTime {
     stamp(m.mtime(), m.mtime_nsec())

@@ -57,8 +57,8 @@ pub(super) fn hash_sources(
                 frame(&mut h, &e.meta.rdev().to_le_bytes());
             }
             if ft.is_symlink() {
-                let target =
-                    std::fs::read_link(&e.host).map_err(ContextError::io("read the link", &e.host))?;
+                let target = std::fs::read_link(&e.host)
+                    .map_err(ContextError::io("read the link", &e.host))?;
                 frame(&mut h, target.as_os_str().as_bytes());
             } else if ft.is_file() {
                 let digest = file_digest(&e.host, &mut buf)?;

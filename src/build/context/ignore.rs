@@ -80,10 +80,7 @@ impl Ignore {
         if path == "." || path.is_empty() {
             return false;
         }
-        let parents: Vec<&str> = path
-            .match_indices('/')
-            .map(|(i, _)| &path[..i])
-            .collect();
+        let parents: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
         let mut matched = false;
         for rule in &self.rules {
             // An exception cannot change an unmatched path, nor a pattern

@@ -90,7 +90,10 @@ fn exceptions_reinclude_and_the_last_matching_line_wins() {
     assert!(!i.matches("README.md"));
 
     let i = ig(&["!README.md", "*.md"]);
-    assert!(i.matches("README.md"), "a later pattern overrides an earlier exception");
+    assert!(
+        i.matches("README.md"),
+        "a later pattern overrides an earlier exception"
+    );
 
     let i = ig(&["docs", "!docs/keep.txt"]);
     assert!(i.matches("docs"));
@@ -133,7 +136,10 @@ fn file_syntax_comments_whitespace_and_cleaning() {
     assert!(i.matches("logs/a.log"));
     assert!(i.matches("#not a comment"));
     assert!(!i.matches("# a comment"));
-    assert!(!i.matches("spaced"), "an exception with space after ! still parses");
+    assert!(
+        !i.matches("spaced"),
+        "an exception with space after ! still parses"
+    );
     assert!(!i.is_empty());
     assert!(Ignore::default().is_empty());
     assert!(!Ignore::default().matches("anything"));
@@ -152,7 +158,13 @@ fn malformed_patterns_name_the_line() {
     let err = Ignore::parse("ok\n[\n", "app.Dockerfile.dockerignore").unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("app.Dockerfile.dockerignore line 2"), "{msg}");
-    assert!(matches!(err, ContextError::BadIgnorePattern { line: 2, .. }));
+    assert!(matches!(
+        err,
+        ContextError::BadIgnorePattern { line: 2, .. }
+    ));
     assert!(Ignore::parse("!\n", "x").is_err(), "a bare ! is refused");
-    assert!(Ignore::parse("a\\\n", "x").is_err(), "a trailing backslash is refused");
+    assert!(
+        Ignore::parse("a\\\n", "x").is_err(),
+        "a trailing backslash is refused"
+    );
 }

@@ -20,13 +20,19 @@ mod pattern;
 mod resolve;
 mod scoped;
 mod tarctx;
+#[cfg(test)]
+mod tests_add;
+#[cfg(test)]
+mod tests_copy;
+#[cfg(test)]
+mod tests_resolve;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use add::{add_into, is_url, AddSource};
+pub use add::{add_into, is_tar_header, is_url, AddSource};
 pub use copy::{copy_into, CopyOptions};
 pub use ignore::Ignore;
 pub use resolve::{resolve_in_rootfs, ResolvedSource};
@@ -58,7 +64,9 @@ pub enum ContextError {
     },
     #[error("invalid source pattern {pattern:?}: {reason}")]
     BadSourcePattern { pattern: String, reason: String },
-    #[error("the context archive is not a valid tar: {0}; send a tar (plain or gzip) or a Dockerfile")]
+    #[error(
+        "the context archive is not a valid tar: {0}; send a tar (plain or gzip) or a Dockerfile"
+    )]
     BadContextTar(#[source] ExtractError),
     #[error("cannot extract {source_path:?} into {dest}: {error}")]
     Extract {
@@ -71,7 +79,9 @@ pub enum ContextError {
     SymlinkLoop { path: String },
     #[error("cannot copy to {path}: {what} is not a directory")]
     NotADirectory { path: String, what: String },
-    #[error("cannot copy {source_path:?} to {dest}: cannot overwrite a directory with a non-directory")]
+    #[error(
+        "cannot copy {source_path:?} to {dest}: cannot overwrite a directory with a non-directory"
+    )]
     OverwriteDir { source_path: String, dest: String },
     #[error(
         "ADD cannot extract {path:?}: bzip2 and xz archives are not supported; \
@@ -214,7 +224,11 @@ impl BuildContext {
                         ),
                     })
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::IsADirectory) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::IsADirectory
+                    ) => {}
                 Err(e) => return Err(ContextError::io("read", path)(e)),
             }
         }

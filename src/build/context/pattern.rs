@@ -16,7 +16,10 @@ enum Tok {
     /// `?`: one character but `/`.
     One,
     /// `[...]`: one character (never `/`) in (or, negated, out of) the ranges.
-    Class { neg: bool, ranges: Vec<(char, char)> },
+    Class {
+        neg: bool,
+        ranges: Vec<(char, char)>,
+    },
     /// `**` followed by more pattern: nothing, or anything ending in `/`
     /// (patternmatcher's `(.*/)?`; a following `/` is part of it).
     AnyDirs,
@@ -142,7 +145,9 @@ fn class_char(chars: &[char], i: usize) -> Result<(char, usize), BadPattern> {
             None => Err(BadPattern("a trailing backslash escapes nothing")),
         },
         // Go refuses an unescaped `-` where a class character belongs.
-        Some('-') => Err(BadPattern("a `-` in a character class must be escaped as \\-")),
+        Some('-') => Err(BadPattern(
+            "a `-` in a character class must be escaped as \\-",
+        )),
         Some(&c) => Ok((c, i + 1)),
         None => Err(BadPattern("a character class [ is not closed with ]")),
     }
@@ -250,7 +255,9 @@ mod tests {
 
     #[test]
     fn bad_patterns_are_refused() {
-        for bad in ["[", "[^", "[-]", "[]a]", "[-", "[x-", "[a-]", "\\", "[\\", "a[", "ab[\\"] {
+        for bad in [
+            "[", "[^", "[-]", "[]a]", "[-", "[x-", "[a-]", "\\", "[\\", "a[", "ab[\\",
+        ] {
             assert!(Pattern::new(bad, false).is_err(), "{bad} should be refused");
         }
     }

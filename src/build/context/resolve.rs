@@ -54,7 +54,9 @@ pub(super) fn resolve_sources(
             }
             c
         } else {
-            go_clean(&format!("/{src}")).trim_start_matches('/').to_owned()
+            go_clean(&format!("/{src}"))
+                .trim_start_matches('/')
+                .to_owned()
         };
         let not_found = || ContextError::NotFound {
             path: format!("/{}", cleaned.trim_start_matches('.')),
@@ -84,7 +86,11 @@ pub fn resolve_in_rootfs(
 
 /// The paths (relative, `/`-separated) a cleaned source names: itself if
 /// it has no wildcard, else every existing, visible match, sorted.
-fn expand(root: &Path, ignore: Option<&Ignore>, cleaned: &str) -> Result<Vec<String>, ContextError> {
+fn expand(
+    root: &Path,
+    ignore: Option<&Ignore>,
+    cleaned: &str,
+) -> Result<Vec<String>, ContextError> {
     if !has_meta(cleaned) {
         return Ok(vec![cleaned.to_owned()]);
     }
@@ -133,7 +139,11 @@ fn unescape(comp: &str) -> String {
     let mut out = String::new();
     let mut chars = comp.chars();
     while let Some(c) = chars.next() {
-        out.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
+        out.push(if c == '\\' {
+            chars.next().unwrap_or(c)
+        } else {
+            c
+        });
     }
     out
 }
@@ -191,7 +201,10 @@ pub(super) struct Entry {
 /// name: the source itself first, then (for a directory) what is below it
 /// and not ignored. An ignored directory is kept only for an exception
 /// below it that matched something.
-pub(super) fn walk(src: &ResolvedSource, ignore: Option<&Ignore>) -> Result<Vec<Entry>, ContextError> {
+pub(super) fn walk(
+    src: &ResolvedSource,
+    ignore: Option<&Ignore>,
+) -> Result<Vec<Entry>, ContextError> {
     let meta = fs::symlink_metadata(&src.path).map_err(ContextError::io("read", &src.path))?;
     // A followed top-level symlink: the target's metadata.
     let meta = if meta.file_type().is_symlink() {

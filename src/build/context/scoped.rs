@@ -55,7 +55,11 @@ impl Scoped {
 /// `root`. Symlinks on the way are always followed inside the root, the
 /// final one only with `follow_final`. A missing tail is reported in
 /// [`Scoped::missing`]; a non-directory on the way is an error.
-pub(super) fn resolve(root: &Path, path: &Path, follow_final: bool) -> Result<Scoped, ContextError> {
+pub(super) fn resolve(
+    root: &Path,
+    path: &Path,
+    follow_final: bool,
+) -> Result<Scoped, ContextError> {
     let shown = || path.display().to_string();
     let mut todo: Vec<OsString> = parts(path);
     todo.reverse();

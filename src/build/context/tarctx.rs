@@ -34,7 +34,10 @@ impl TempDir {
             }
         }
         let (path, e) = last.unwrap_or_else(|| {
-            (base.clone(), std::io::Error::other("no temporary directory name was free"))
+            (
+                base.clone(),
+                std::io::Error::other("no temporary directory name was free"),
+            )
         });
         Err(ContextError::io("create the temporary directory", &path)(e))
     }
@@ -54,7 +57,10 @@ impl Drop for TempDir {
 
 /// Unpacks a (possibly gzip- or zstd-compressed) tar stream into `dest`.
 pub(super) fn unpack(reader: impl Read + Send + 'static, dest: &Path) -> Result<(), ContextError> {
-    let plain = decompressing_reader(reader).map_err(ContextError::io("read the context from", Path::new("stdin")))?;
+    let plain = decompressing_reader(reader).map_err(ContextError::io(
+        "read the context from",
+        Path::new("stdin"),
+    ))?;
     extract_layer(plain, dest, &ExtractOptions::default())
         .map(|_| ())
         .map_err(ContextError::BadContextTar)
