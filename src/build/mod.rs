@@ -1,4 +1,5 @@
 //! The Dockerfile parser and build executor (`berth build`).
 
 pub mod cache;
+pub mod context;
 pub mod executor;
