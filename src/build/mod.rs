@@ -3,3 +3,4 @@
 pub mod cache;
 pub mod context;
 pub mod executor;
+pub mod parser;

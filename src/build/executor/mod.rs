@@ -41,7 +41,7 @@ pub struct BuildOptions {
 /// What the executor needs from its caller: images (pulled as `--pull`
 /// says) and somewhere to report steps.
 pub trait BuildHost {
-    fn resolve_image(&self, name: &str) -> Result<ImageRecord, String>;
+    fn resolve_image(&self, name: &str) -> std::result::Result<ImageRecord, String>;
     fn step(&self, text: &str);
 }
 

@@ -249,16 +249,26 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
     let Some(image) = state.image.clone() else {
         return Err(invalid("a RUN needs a base image with a shell: this stage starts FROM scratch"));
     };
-    let argv = if let (Some(doc), ShellOrExec::Shell(text)) = (r.heredocs.first(), &r.cmd) {
-        if !text.trim_start().starts_with("<<") || r.heredocs.len() > 1 {
-            return Err(invalid("only a RUN whose whole command is one heredoc script is supported"));
+    let argv = match (&r.cmd, r.heredocs.as_slice()) {
+        // `RUN <<EOF`: the heredoc is the script, run by the stage's shell.
+        (ShellOrExec::Shell(text), [doc]) if text.trim_start().starts_with("<<") => {
+            let mut argv = state.shell();
+            argv.push(doc.content.clone());
+            argv
         }
-        let script = if doc.expand { expand(ex, state, &doc.content)? } else { doc.content.clone() };
-        let mut argv = state.shell();
-        argv.push(script);
-        argv
-    } else {
-        command(state, &r.cmd)
+        // `RUN cmd <<EOF`: the shell gets the heredoc back as its own.
+        (ShellOrExec::Shell(text), docs) if !docs.is_empty() => {
+            let mut script = text.clone();
+            for d in docs {
+                script.push('\n');
+                script.push_str(&d.content);
+                script.push_str(&d.name);
+            }
+            let mut argv = state.shell();
+            argv.push(script);
+            argv
+        }
+        (cmd, _) => command(state, cmd),
     };
     if !r.mounts.is_empty() {
         return Err(invalid("RUN --mount is not supported by this berth yet"));
