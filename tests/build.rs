@@ -57,15 +57,35 @@ fn multi_stage_artifact_runs_and_rebuilds_from_cache() {
     let id = build(&b, &dir, "ms:1", &[]);
     assert!(id.starts_with("sha256:"), "{id}");
     assert_eq!(run_out(&b, "ms:1", &[]), "generated-hello");
-    assert_eq!(run_out(&b, "ms:1", &["tar", "-tzf", "/bundle.tgz"]), "hello.sh");
-    let before = b.cmd(&["images", "-a", "-q", "--no-trunc"]).success().stdout_trim().to_string();
+    assert_eq!(
+        run_out(&b, "ms:1", &["tar", "-tzf", "/bundle.tgz"]),
+        "hello.sh"
+    );
+    let before = b
+        .cmd(&["images", "-a", "-q", "--no-trunc"])
+        .success()
+        .stdout_trim()
+        .to_string();
     let again = build(&b, &dir, "ms:2", &[]);
-    assert_eq!(again, id, "a re-build with nothing changed gives the same image");
-    let after = b.cmd(&["images", "-a", "-q", "--no-trunc"]).success().stdout_trim().to_string();
-    assert_eq!(before.lines().count(), after.lines().count(), "the cached re-build created images");
+    assert_eq!(
+        again, id,
+        "a re-build with nothing changed gives the same image"
+    );
+    let after = b
+        .cmd(&["images", "-a", "-q", "--no-trunc"])
+        .success()
+        .stdout_trim()
+        .to_string();
+    assert_eq!(
+        before.lines().count(),
+        after.lines().count(),
+        "the cached re-build created images"
+    );
     // The plain output says the steps came from the cache.
     let d = dir.display().to_string();
-    b.cmd(&["build", "-t", "ms:3", &d]).success().stdout_contains("Using cache");
+    b.cmd(&["build", "-t", "ms:3", &d])
+        .success()
+        .stdout_contains("Using cache");
     // Step images are hidden from `images` without -a.
     let shown = b.cmd(&["images", "-q"]).success().stdout_trim().to_string();
     assert!(shown.lines().count() < after.lines().count());
@@ -94,10 +114,16 @@ fn metadata_instructions_land_in_the_image_config() {
     );
     let dir = context(&b, "meta", &[("Dockerfile", &df)]);
     build(&b, &dir, "meta:1", &[]);
-    let cfg: serde_json::Value = serde_json::from_str(&inspect(&b, "meta:1", "{{json .Config}}")).expect("json");
+    let cfg: serde_json::Value =
+        serde_json::from_str(&inspect(&b, "meta:1", "{{json .Config}}")).expect("json");
     assert_eq!(cfg["Labels"]["com.example.a"], "one");
     assert_eq!(cfg["Labels"]["b"], "two");
-    let env: Vec<&str> = cfg["Env"].as_array().expect("env").iter().filter_map(|v| v.as_str()).collect();
+    let env: Vec<&str> = cfg["Env"]
+        .as_array()
+        .expect("env")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
     assert!(env.contains(&"GREETING=hello"), "{env:?}");
     assert!(env.contains(&"NAME=big world"), "{env:?}");
     assert!(env.contains(&"LEGACY=value with spaces"), "{env:?}");
@@ -115,7 +141,11 @@ fn metadata_instructions_land_in_the_image_config() {
     assert_eq!(cfg["Entrypoint"][0], "/bin/echo");
     assert_eq!(run_out(&b, "meta:1", &[]), "default args");
     // History records each instruction.
-    let hist = b.cmd(&["history", "--no-trunc", "meta:1"]).success().stdout_trim().to_string();
+    let hist = b
+        .cmd(&["history", "--no-trunc", "meta:1"])
+        .success()
+        .stdout_trim()
+        .to_string();
     assert!(hist.contains("STOPSIGNAL SIGINT"), "{hist}");
 }
 
@@ -137,14 +167,37 @@ fn args_build_args_env_expansion_and_targets() {
     );
     let dir = context(&b, "args", &[("Dockerfile", &df)]);
     build(&b, &dir, "args:1", &["--build-arg", "WHO=alice"]);
-    assert_eq!(run_out(&b, "args:1", &["cat", "/opt/alice/out"]), "g-default:alice:fallback:set");
-    b.cmd(&["run", "--rm", "--network", "none", "args:1", "test", "-e", "/second"]).failure();
+    assert_eq!(
+        run_out(&b, "args:1", &["cat", "/opt/alice/out"]),
+        "g-default:alice:fallback:set"
+    );
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "args:1",
+        "test",
+        "-e",
+        "/second",
+    ])
+    .failure();
     // --target builds that stage only.
-    build(&b, &dir, "args:second", &["--target", "second", "--build-arg", "GLOBAL=cli"]);
-    assert_eq!(run_out(&b, "args:second", &["cat", "/opt/nobody/out"]), "cli:nobody:fallback:set");
+    build(
+        &b,
+        &dir,
+        "args:second",
+        &["--target", "second", "--build-arg", "GLOBAL=cli"],
+    );
+    assert_eq!(
+        run_out(&b, "args:second", &["cat", "/opt/nobody/out"]),
+        "cli:nobody:fallback:set"
+    );
     assert_eq!(run_out(&b, "args:second", &["cat", "/second"]), "second");
     let d = dir.display().to_string();
-    b.cmd(&["build", "--target", "nope", &d]).failure().stderr_contains("nope");
+    b.cmd(&["build", "--target", "nope", &d])
+        .failure()
+        .stderr_contains("nope");
 }
 
 #[test]
@@ -178,22 +231,39 @@ fn copy_and_add_follow_dockers_rules() {
     let tar_dir = b.scratch("tarsrc");
     std::fs::write(tar_dir.join("from-tar.txt"), "T\n").expect("write");
     let status = std::process::Command::new("tar")
-        .args(["-cf", &dir.join("archive.tar").display().to_string(), "-C", &tar_dir.display().to_string(), "from-tar.txt"])
+        .args([
+            "-cf",
+            &dir.join("archive.tar").display().to_string(),
+            "-C",
+            &tar_dir.display().to_string(),
+            "from-tar.txt",
+        ])
         .status()
         .expect("tar");
     assert!(status.success());
     build(&b, &dir, "copy:1", &[]);
     assert_eq!(run_out(&b, "copy:1", &["cat", "/dest/a.txt"]), "A");
     assert_eq!(run_out(&b, "copy:1", &["cat", "/copied/inner/b.txt"]), "B");
-    assert_eq!(run_out(&b, "copy:1", &["sh", "-c", "cat /docs/one.md /docs/two.md"]), "1\n2");
-    assert_eq!(run_out(&b, "copy:1", &["stat", "-c", "%u:%g %a", "/owned.txt"]), "1000:1000 600");
+    assert_eq!(
+        run_out(&b, "copy:1", &["sh", "-c", "cat /docs/one.md /docs/two.md"]),
+        "1\n2"
+    );
+    assert_eq!(
+        run_out(&b, "copy:1", &["stat", "-c", "%u:%g %a", "/owned.txt"]),
+        "1000:1000 600"
+    );
     assert_eq!(run_out(&b, "copy:1", &["cat", "/w/rel.txt"]), "A");
-    assert_eq!(run_out(&b, "copy:1", &["cat", "/unpacked/from-tar.txt"]), "T");
+    assert_eq!(
+        run_out(&b, "copy:1", &["cat", "/unpacked/from-tar.txt"]),
+        "T"
+    );
     // An ignored file is not in the context.
     let bad = format!("FROM {img}\nCOPY ignored.log /x\n");
     std::fs::write(dir.join("Dockerfile"), bad).expect("write");
     let d = dir.display().to_string();
-    b.cmd(&["build", &d]).failure().stderr_contains("ignored.log");
+    b.cmd(&["build", &d])
+        .failure()
+        .stderr_contains("ignored.log");
 }
 
 #[test]
@@ -212,11 +282,19 @@ fn cache_follows_content_not_mtime() {
     assert_eq!(run_out(&b, "c:3", &["cat", "/copy"]), "two");
     // --no-cache rebuilds every step.
     let d = dir.display().to_string();
-    let out = b.cmd(&["build", "--no-cache", "-t", "c:4", &d]).success().stdout_trim().to_string();
+    let out = b
+        .cmd(&["build", "--no-cache", "-t", "c:4", &d])
+        .success()
+        .stdout_trim()
+        .to_string();
     assert!(!out.contains("Using cache"), "{out}");
     // builder prune forgets the cache.
     b.cmd(&["builder", "prune", "-f"]).success();
-    let out = b.cmd(&["build", "-t", "c:5", &d]).success().stdout_trim().to_string();
+    let out = b
+        .cmd(&["build", "-t", "c:5", &d])
+        .success()
+        .stdout_trim()
+        .to_string();
     assert!(!out.contains("Using cache"), "{out}");
 }
 
@@ -228,25 +306,46 @@ fn dockerfile_from_flags_and_stdin() {
     let d = dir.display().to_string();
     let alt = dir.join("build/Alt.dockerfile").display().to_string();
     let iid = dir.join("iid").display().to_string();
-    b.cmd(&["build", "-q", "-f", &alt, "--iidfile", &iid, "-t", "f:1", &d]).success();
+    b.cmd(&[
+        "build",
+        "-q",
+        "-f",
+        &alt,
+        "--iidfile",
+        &iid,
+        "-t",
+        "f:1",
+        &d,
+    ])
+    .success();
     let written = std::fs::read_to_string(dir.join("iid")).expect("iidfile");
     assert!(written.starts_with("sha256:"), "{written}");
     assert_eq!(run_out(&b, "f:1", &["cat", "/which"]), "alt");
     // -f - reads the Dockerfile from stdin.
     let df2 = format!("FROM {img}\nRUN echo stdin > /which\n");
-    b.cmd_stdin(&["build", "-q", "-f", "-", "-t", "f:2", &d], df2.as_bytes()).success();
+    b.cmd_stdin(&["build", "-q", "-f", "-", "-t", "f:2", &d], df2.as_bytes())
+        .success();
     assert_eq!(run_out(&b, "f:2", &["cat", "/which"]), "stdin");
     // `-` with only a Dockerfile on stdin: no context.
     let df3 = format!("FROM {img}\nRUN echo bare > /which\n");
-    b.cmd_stdin(&["build", "-q", "-t", "f:3", "-"], df3.as_bytes()).success();
+    b.cmd_stdin(&["build", "-q", "-t", "f:3", "-"], df3.as_bytes())
+        .success();
     assert_eq!(run_out(&b, "f:3", &["cat", "/which"]), "bare");
     // A context tar on stdin.
-    let tctx = context(&b, "tarctx", &[("Dockerfile", &format!("FROM {img}\nCOPY x /x\n")), ("x", "from-tar\n")]);
+    let tctx = context(
+        &b,
+        "tarctx",
+        &[
+            ("Dockerfile", &format!("FROM {img}\nCOPY x /x\n")),
+            ("x", "from-tar\n"),
+        ],
+    );
     let out = std::process::Command::new("tar")
         .args(["-cf", "-", "-C", &tctx.display().to_string(), "."])
         .output()
         .expect("tar");
-    b.cmd_stdin(&["build", "-q", "-t", "f:4", "-"], &out.stdout).success();
+    b.cmd_stdin(&["build", "-q", "-t", "f:4", "-"], &out.stdout)
+        .success();
     assert_eq!(run_out(&b, "f:4", &["cat", "/x"]), "from-tar");
 }
 
@@ -278,7 +377,10 @@ fn bad_dockerfiles_fail_with_the_line_and_leave_no_image() {
         ("RUN echo no-from\n".to_string(), "FROM"),
         (format!("FROM {img}\nCOPY missing.txt /x\n"), "missing.txt"),
         (format!("FROM {img}\nCOPY ../outside /x\n"), "outside"),
-        (format!("FROM {img}\nCOPY --from=nostage /x /y\n"), "nostage"),
+        (
+            format!("FROM {img}\nCOPY --from=nostage /x /y\n"),
+            "nostage",
+        ),
         (format!("FROM {img}\nCOPY onlyone\n"), "COPY"),
     ];
     for (i, (df, want)) in cases.iter().enumerate() {
@@ -298,5 +400,7 @@ fn platform_other_than_the_host_is_refused() {
     let (b, img) = with_busybox();
     let dir = context(&b, "plat", &[("Dockerfile", &format!("FROM {img}\n"))]);
     let d = dir.display().to_string();
-    b.cmd(&["build", "--platform", "linux/s390x", &d]).failure().stderr_contains("platform");
+    b.cmd(&["build", "--platform", "linux/s390x", &d])
+        .failure()
+        .stderr_contains("platform");
 }

@@ -90,7 +90,8 @@ impl BuildCache {
     }
 
     fn save(&self, file: &CacheFile) -> Result<(), CacheError> {
-        let bytes = serde_json::to_vec(file).map_err(|e| io_err(&self.file(), std::io::Error::other(e)))?;
+        let bytes =
+            serde_json::to_vec(file).map_err(|e| io_err(&self.file(), std::io::Error::other(e)))?;
         write_atomic_unsynced(&self.file(), &bytes).map_err(|e| io_err(&self.file(), e))
     }
 

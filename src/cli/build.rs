@@ -107,7 +107,9 @@ fn context_and_dockerfile(args: &BuildArgs) -> CliResult<(BuildContext, String)>
     let stdin_dockerfile = args.file.as_deref() == Some("-");
     if args.context == "-" {
         if stdin_dockerfile {
-            return Err(err("cannot read both the context and the Dockerfile from stdin"));
+            return Err(err(
+                "cannot read both the context and the Dockerfile from stdin",
+            ));
         }
         let mut data = Vec::new();
         std::io::stdin().read_to_end(&mut data).map_err(err)?;
@@ -117,10 +119,13 @@ fn context_and_dockerfile(args: &BuildArgs) -> CliResult<(BuildContext, String)>
             || data.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
         if is_tar {
             let ctx = BuildContext::from_tar(std::io::Cursor::new(data)).map_err(err)?;
-            let text = ctx.dockerfile(args.file.as_deref().map(Path::new)).map_err(err)?;
+            let text = ctx
+                .dockerfile(args.file.as_deref().map(Path::new))
+                .map_err(err)?;
             return Ok((ctx, text));
         }
-        let text = String::from_utf8(data).map_err(|_| err("the Dockerfile on stdin is not UTF-8 text"))?;
+        let text = String::from_utf8(data)
+            .map_err(|_| err("the Dockerfile on stdin is not UTF-8 text"))?;
         return Ok((BuildContext::empty().map_err(err)?, text));
     }
     let dir = Path::new(&args.context);
@@ -161,7 +166,9 @@ impl BuildHost for CliHost<'_> {
                 return Ok(img);
             }
             if self.pull == "never" {
-                return Err(format!("{name}: no such image, and --pull=never forbids pulling it"));
+                return Err(format!(
+                    "{name}: no such image, and --pull=never forbids pulling it"
+                ));
             }
         }
         let reference = parse_ref(name).map_err(|e| e.error.to_string())?;
@@ -173,7 +180,9 @@ impl BuildHost for CliHost<'_> {
         let progress = TerminalProgress::to_stderr(self.quiet);
         let rt = runtime().map_err(|e| e.error.to_string())?;
         let report = rt
-            .block_on(crate::registry::pull::pull(self.store, &reference, &opts, &progress))
+            .block_on(crate::registry::pull::pull(
+                self.store, &reference, &opts, &progress,
+            ))
             .map_err(|e| e.to_string())?;
         // No thread may outlive the pull: RUN clones this process.
         drop(rt);
@@ -206,13 +215,20 @@ pub fn build(settings: &Settings, args: &BuildArgs) -> CliResult {
         return Err(err("--squash is not supported by this berth yet"));
     }
     if !matches!(args.progress.as_str(), "auto" | "plain" | "tty") {
-        return Err(err(format!("invalid --progress {:?}: use auto, plain or tty", args.progress)));
+        return Err(err(format!(
+            "invalid --progress {:?}: use auto, plain or tty",
+            args.progress
+        )));
     }
     let pull = match args.pull.as_deref() {
         None | Some("false") | Some("missing") => "missing",
         Some("true") | Some("always") => "always",
         Some("never") => "never",
-        Some(other) => return Err(err(format!("invalid --pull {other:?}: use always, missing or never"))),
+        Some(other) => {
+            return Err(err(format!(
+                "invalid --pull {other:?}: use always, missing or never"
+            )))
+        }
     };
     let layers = !matches!(args.layers.as_str(), "false" | "0");
     let tags = args
@@ -254,7 +270,8 @@ pub fn build(settings: &Settings, args: &BuildArgs) -> CliResult {
     let image = executor::build(&store, &opts, &host).map_err(err)?;
     let id = format!("sha256:{}", image.id.hex());
     if let Some(path) = &args.iidfile {
-        std::fs::write(path, &id).map_err(|e| err(format!("write --iidfile {}: {e}", path.display())))?;
+        std::fs::write(path, &id)
+            .map_err(|e| err(format!("write --iidfile {}: {e}", path.display())))?;
     }
     if quiet {
         println!("{id}");

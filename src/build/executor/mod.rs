@@ -113,7 +113,10 @@ pub fn build(store: &Store, opts: &BuildOptions, host: &dyn BuildHost) -> Result
         built: HashMap::new(),
         global_args: global_args(&file, opts),
         step_no: 0,
-        total_steps: needed.iter().map(|i| 1 + file.stages[*i].instructions.len()).sum(),
+        total_steps: needed
+            .iter()
+            .map(|i| 1 + file.stages[*i].instructions.len())
+            .sum(),
     };
     for i in needed {
         let image = exec.run_stage(i)?;
@@ -152,7 +155,11 @@ fn needed_stages(file: &Dockerfile, target: usize) -> Vec<usize> {
         file.stages
             .iter()
             .position(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| name.parse::<usize>().ok().filter(|i| *i < file.stages.len()))
+            .or_else(|| {
+                name.parse::<usize>()
+                    .ok()
+                    .filter(|i| *i < file.stages.len())
+            })
     };
     let mut need = vec![false; file.stages.len()];
     let mut todo = vec![target];
@@ -191,8 +198,10 @@ struct Executor<'a> {
 impl Executor<'_> {
     fn announce(&mut self, text: &str) {
         self.step_no += 1;
-        self.host
-            .step(&format!("STEP {}/{}: {text}", self.step_no, self.total_steps));
+        self.host.step(&format!(
+            "STEP {}/{}: {text}",
+            self.step_no, self.total_steps
+        ));
     }
 
     fn stage_index(&self, name: &str, before: usize) -> Option<usize> {
@@ -224,15 +233,21 @@ impl Executor<'_> {
     fn run_stage(&mut self, i: usize) -> Result<ImageRecord> {
         let stage = &self.file.stages[i];
         let lookup_globals = |k: &str| self.global_args.get(k).cloned();
-        let base = parser::expand_word(&stage.base, &lookup_globals, self.file.escape)
-            .map_err(|e| BuildError::Step {
-                line: stage.line,
-                instruction: format!("FROM {}", stage.base),
-                message: e.to_string(),
+        let base =
+            parser::expand_word(&stage.base, &lookup_globals, self.file.escape).map_err(|e| {
+                BuildError::Step {
+                    line: stage.line,
+                    instruction: format!("FROM {}", stage.base),
+                    message: e.to_string(),
+                }
             })?;
         self.announce(&format!(
             "FROM {base}{}",
-            stage.name.as_deref().map(|n| format!(" AS {n}")).unwrap_or_default()
+            stage
+                .name
+                .as_deref()
+                .map(|n| format!(" AS {n}"))
+                .unwrap_or_default()
         ));
         let image = self.base_image(i, &base)?;
         let mut state = StageState::new(self.store, image, &self.global_args)?;
@@ -311,8 +326,12 @@ impl Executor<'_> {
 /// The `config` object of an image (docker's capitalised keys).
 pub(crate) fn image_config(store: &Store, image: &ImageRecord) -> Result<Map<String, Value>> {
     let raw = store.read_blob(&image.id)?;
-    let v: Value = serde_json::from_slice(&raw)
-        .map_err(|e| BuildError::Invalid(format!("image {} has a corrupt config: {e}", image.id.short())))?;
+    let v: Value = serde_json::from_slice(&raw).map_err(|e| {
+        BuildError::Invalid(format!(
+            "image {} has a corrupt config: {e}",
+            image.id.short()
+        ))
+    })?;
     Ok(v["config"].as_object().cloned().unwrap_or_default())
 }
 

@@ -88,15 +88,15 @@ impl StageState {
         }
         self.config.insert(
             "Env".into(),
-            json!(env.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>()),
+            json!(env
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()),
         );
     }
 
     pub fn set_label(&mut self, key: &str, value: &str) {
-        let labels = self
-            .config
-            .entry("Labels")
-            .or_insert_with(|| json!({}));
+        let labels = self.config.entry("Labels").or_insert_with(|| json!({}));
         if !labels.is_object() {
             *labels = json!({});
         }
@@ -110,7 +110,12 @@ impl StageState {
         self.config
             .get("Shell")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .filter(|v: &Vec<String>| !v.is_empty())
             .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()])
     }

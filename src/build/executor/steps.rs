@@ -77,12 +77,19 @@ pub(super) fn run_step(
             for p in ports {
                 words.extend(parser::expand_words(p, &lookup, ex.file.escape).map_err(invalid)?);
             }
-            let exposed = state.config.entry("ExposedPorts").or_insert_with(|| json!({}));
+            let exposed = state
+                .config
+                .entry("ExposedPorts")
+                .or_insert_with(|| json!({}));
             if !exposed.is_object() {
                 *exposed = json!({});
             }
             for w in words {
-                let key = if w.contains('/') { w.to_ascii_lowercase() } else { format!("{w}/tcp") };
+                let key = if w.contains('/') {
+                    w.to_ascii_lowercase()
+                } else {
+                    format!("{w}/tcp")
+                };
                 let port = key.split('/').next().unwrap_or("");
                 if port.parse::<u16>().is_err() && !port.contains('-') {
                     return Err(invalid(format!("invalid containerPort: {port}")));
@@ -152,7 +159,9 @@ pub(super) fn run_step(
             Ok(())
         }
         Kind::Healthcheck(h) => {
-            state.config.insert("Healthcheck".into(), healthcheck(h.as_ref()));
+            state
+                .config
+                .insert("Healthcheck".into(), healthcheck(h.as_ref()));
             state.note(&ins.original);
             Ok(())
         }
@@ -212,7 +221,12 @@ fn healthcheck(h: Option<&Healthcheck>) -> Value {
 }
 
 /// A container of the stage's image for a step (never started for COPY).
-fn step_container(ex: &Executor<'_>, state: &StageState, image: &ImageRecord, run: RunOptions) -> Result<ContainerEntry> {
+fn step_container(
+    ex: &Executor<'_>,
+    state: &StageState,
+    image: &ImageRecord,
+    run: RunOptions,
+) -> Result<ContainerEntry> {
     let req = CreateRequest {
         run,
         image: Some(image.clone()),
@@ -235,19 +249,31 @@ fn step_container(ex: &Executor<'_>, state: &StageState, image: &ImageRecord, ru
 }
 
 fn network_options(ex: &Executor<'_>, r: &RunArgs) -> Result<(NetworkMode, Vec<String>)> {
-    let want = r.network.as_deref().or(ex.opts.network.as_deref()).unwrap_or("default");
+    let want = r
+        .network
+        .as_deref()
+        .or(ex.opts.network.as_deref())
+        .unwrap_or("default");
     Ok(match want {
         "none" => (NetworkMode::None, Vec::new()),
         "host" => (NetworkMode::Host, Vec::new()),
-        "default" | "bridge" if ex.store.paths().rootless => (NetworkMode::Bridge, vec!["slirp4netns".into()]),
+        "default" | "bridge" if ex.store.paths().rootless => {
+            (NetworkMode::Bridge, vec!["slirp4netns".into()])
+        }
         "default" | "bridge" => (NetworkMode::Bridge, vec!["bridge".into()]),
-        other => return Err(invalid(format!("network mode \"{other}\" is not supported for RUN: use default, none or host"))),
+        other => {
+            return Err(invalid(format!(
+                "network mode \"{other}\" is not supported for RUN: use default, none or host"
+            )))
+        }
     })
 }
 
 fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()> {
     let Some(image) = state.image.clone() else {
-        return Err(invalid("a RUN needs a base image with a shell: this stage starts FROM scratch"));
+        return Err(invalid(
+            "a RUN needs a base image with a shell: this stage starts FROM scratch",
+        ));
     };
     let argv = match (&r.cmd, r.heredocs.as_slice()) {
         // `RUN <<EOF`: the heredoc is the script, run by the stage's shell.
@@ -284,13 +310,28 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
         .collect();
     env.extend(state.env().into_iter().map(|(k, v)| format!("{k}={v}")));
     let text = format!("RUN {}", argv.join(" "));
-    let key = state.cache_key(&["RUN", &argv.join("\0"), &env.join("\0"), &format!("{network:?}{networks:?}")]);
+    let key = state.cache_key(&[
+        "RUN",
+        &argv.join("\0"),
+        &env.join("\0"),
+        &format!("{network:?}{networks:?}"),
+    ]);
     if let Some(img) = ex.cached(&key) {
         ex.host.step("--> Using cache");
         return state.adopt(ex.store, img);
     }
-    let user = state.config.get("User").and_then(Value::as_str).unwrap_or("").to_string();
-    let workdir = state.config.get("WorkingDir").and_then(Value::as_str).unwrap_or("").to_string();
+    let user = state
+        .config
+        .get("User")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let workdir = state
+        .config
+        .get("WorkingDir")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let opts = RunOptions {
         cmd: argv.clone(),
         entrypoint: Some(String::new()),
@@ -306,14 +347,30 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
         let code = foreground::run_attached(
             ex.store,
             &entry,
-            &AttachOptions { interactive: false, sig_proxy: true, preserve_fds: Vec::new() },
+            &AttachOptions {
+                interactive: false,
+                sig_proxy: true,
+                preserve_fds: Vec::new(),
+            },
         )
         .map_err(invalid)?;
         if code != 0 {
-            return Err(BuildError::RunFailed { command: argv.join(" "), code });
+            return Err(BuildError::RunFailed {
+                command: argv.join(" "),
+                code,
+            });
         }
         let upper = ex.store.container_dir(&entry.id).join("upper");
-        state.commit(ex.store, Some(&upper), Some(&super::created_by(&text, true).as_str().unwrap_or_default().to_string()))
+        state.commit(
+            ex.store,
+            Some(&upper),
+            Some(
+                &super::created_by(&text, true)
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+        )
     })();
     remove_container(ex.store, &entry);
     let image = result?;
@@ -338,25 +395,48 @@ fn chown_ids(rootfs: &Path, spec: Option<&str>) -> Result<Option<(u32, u32)>> {
 }
 
 fn chmod_bits(spec: Option<&str>) -> Result<Option<u32>> {
-    spec.map(|s| u32::from_str_radix(s, 8).map_err(|_| invalid(format!("invalid chmod parameter: {s}"))))
-        .transpose()
+    spec.map(|s| {
+        u32::from_str_radix(s, 8).map_err(|_| invalid(format!("invalid chmod parameter: {s}")))
+    })
+    .transpose()
 }
 
-fn copy(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, c: &CopyArgs, add: bool) -> Result<()> {
+fn copy(
+    ex: &mut Executor<'_>,
+    stage: usize,
+    state: &mut StageState,
+    c: &CopyArgs,
+    add: bool,
+) -> Result<()> {
     let word = if add { "ADD" } else { "COPY" };
     if !c.heredocs.is_empty() {
-        return Err(invalid(format!("{word} of a heredoc is not supported by this berth yet")));
+        return Err(invalid(format!(
+            "{word} of a heredoc is not supported by this berth yet"
+        )));
     }
     let sources = expand_all(ex, state, &c.sources)?;
     let dest = expand(ex, state, &c.dest)?;
-    let chown = c.chown.as_deref().map(|s| expand(ex, state, s)).transpose()?;
-    let workdir = state.config.get("WorkingDir").and_then(Value::as_str).unwrap_or("/").to_string();
+    let chown = c
+        .chown
+        .as_deref()
+        .map(|s| expand(ex, state, s))
+        .transpose()?;
+    let workdir = state
+        .config
+        .get("WorkingDir")
+        .and_then(Value::as_str)
+        .unwrap_or("/")
+        .to_string();
     // Where sources come from: the context, or another stage's / an image's rootfs.
     let from_image = match &c.from {
         Some(f) => {
             let f = expand(ex, state, f)?;
             Some(match ex.stage_index(&f, stage) {
-                Some(j) => ex.built.get(&j).cloned().ok_or_else(|| invalid(format!("stage {f} has not been built")))?,
+                Some(j) => ex
+                    .built
+                    .get(&j)
+                    .cloned()
+                    .ok_or_else(|| invalid(format!("stage {f} has not been built")))?,
                 None => ex.host.resolve_image(&f).map_err(invalid)?,
             })
         }
@@ -371,26 +451,51 @@ fn copy(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, c: &CopyArg
     let content_key = match &from_root {
         Some(root) => {
             resolved = context::resolve_in_rootfs(root, &sources).map_err(invalid)?;
-            format!("{}:{}", from_image.as_ref().map(|i| i.id.hex().to_string()).unwrap_or_default(), sources.join("\0"))
+            format!(
+                "{}:{}",
+                from_image
+                    .as_ref()
+                    .map(|i| i.id.hex().to_string())
+                    .unwrap_or_default(),
+                sources.join("\0")
+            )
         }
         None => {
-            let (remote, local): (Vec<String>, Vec<String>) = sources.iter().cloned().partition(|s| add && context::is_url(s));
+            let (remote, local): (Vec<String>, Vec<String>) = sources
+                .iter()
+                .cloned()
+                .partition(|s| add && context::is_url(s));
             urls = remote;
-            resolved = if local.is_empty() { Vec::new() } else { ex.opts.context.resolve(&local).map_err(invalid)? };
+            resolved = if local.is_empty() {
+                Vec::new()
+            } else {
+                ex.opts.context.resolve(&local).map_err(invalid)?
+            };
             let mut k = ex.opts.context.hash_sources(&resolved).map_err(invalid)?;
             k.push_str(&urls.join("\0"));
             k
         }
     };
     let text = format!("{word} {} {dest}", sources.join(" "));
-    let key = state.cache_key(&[word, &content_key, &dest, chown.as_deref().unwrap_or(""), c.chmod.as_deref().unwrap_or(""), &workdir]);
+    let key = state.cache_key(&[
+        word,
+        &content_key,
+        &dest,
+        chown.as_deref().unwrap_or(""),
+        c.chmod.as_deref().unwrap_or(""),
+        &workdir,
+    ]);
     if let Some(img) = ex.cached(&key).filter(|_| urls.is_empty()) {
         ex.host.step("--> Using cache");
         return state.adopt(ex.store, img);
     }
     let chmod = chmod_bits(c.chmod.as_deref())?;
     let do_copy = |rootfs: &Path| -> Result<()> {
-        let opts = CopyOptions { chown: chown_ids(rootfs, chown.as_deref())?, chmod, workdir: workdir.clone() };
+        let opts = CopyOptions {
+            chown: chown_ids(rootfs, chown.as_deref())?,
+            chmod,
+            workdir: workdir.clone(),
+        };
         if add {
             let mut all: Vec<AddSource> = resolved.iter().cloned().map(AddSource::Local).collect();
             all.extend(urls.iter().cloned().map(AddSource::Url));
@@ -399,19 +504,32 @@ fn copy(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, c: &CopyArg
             context::copy_into(rootfs, &resolved, &dest, &opts, &ex.opts.context).map_err(invalid)
         }
     };
-    let created_by = super::created_by(&text, true).as_str().unwrap_or_default().to_string();
+    let created_by = super::created_by(&text, true)
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let result = match state.image.clone() {
         None => {
             // FROM scratch: the files are the whole layer.
-            let tmp = ex.store.root().join("build").join(format!("scratch-{}", std::process::id()));
+            let tmp = ex
+                .store
+                .root()
+                .join("build")
+                .join(format!("scratch-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&tmp);
             std::fs::create_dir_all(&tmp).map_err(invalid)?;
-            let r = do_copy(&tmp).and_then(|()| state.commit(ex.store, Some(&tmp), Some(&created_by)));
+            let r =
+                do_copy(&tmp).and_then(|()| state.commit(ex.store, Some(&tmp), Some(&created_by)));
             let _ = std::fs::remove_dir_all(&tmp);
             r
         }
         Some(image) => {
-            let opts = RunOptions { cmd: vec!["true".into()], entrypoint: Some(String::new()), network: NetworkMode::None, ..RunOptions::default() };
+            let opts = RunOptions {
+                cmd: vec!["true".into()],
+                entrypoint: Some(String::new()),
+                network: NetworkMode::None,
+                ..RunOptions::default()
+            };
             let entry = step_container(ex, state, &image, opts)?;
             let r = crate::runtime::hostmount::mount_container(ex.store, &entry)
                 .map_err(invalid)

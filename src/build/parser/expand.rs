@@ -29,7 +29,11 @@ pub fn expand_word(word: &str, lookup: Lookup<'_>, escape: char) -> Result<Strin
 }
 
 /// Expands and splits on unquoted whitespace (EXPOSE, VOLUME lists).
-pub fn expand_words(text: &str, lookup: Lookup<'_>, escape: char) -> Result<Vec<String>, ExpandError> {
+pub fn expand_words(
+    text: &str,
+    lookup: Lookup<'_>,
+    escape: char,
+) -> Result<Vec<String>, ExpandError> {
     Lexer::new(text, lookup, escape).run(true)
 }
 
@@ -208,7 +212,11 @@ impl<'a> Lexer<'a> {
                     Some('?') if set => Ok(value.unwrap_or_default()),
                     Some('?') => Err(ExpandError::Required {
                         name,
-                        message: if word.is_empty() { "parameter null or not set".into() } else { word },
+                        message: if word.is_empty() {
+                            "parameter null or not set".into()
+                        } else {
+                            word
+                        },
                     }),
                     _ => Err(ExpandError::BadSubstitution(name)),
                 }
@@ -223,7 +231,11 @@ impl<'a> Lexer<'a> {
                     ('?', Some(v)) => Ok(v),
                     _ => Err(ExpandError::Required {
                         name,
-                        message: if word.is_empty() { "parameter not set".into() } else { word },
+                        message: if word.is_empty() {
+                            "parameter not set".into()
+                        } else {
+                            word
+                        },
                     }),
                 }
             }
@@ -278,8 +290,14 @@ mod tests {
         assert_eq!(x("\"\\$A\""), "$A");
         assert_eq!(x("\"a\\nb\""), "a\\nb");
         assert_eq!(x("a\\ b"), "a b");
-        assert_eq!(x("\"unterminated"), "ERR unexpected end of statement while looking for matching \"");
-        assert_eq!(x("${A"), "ERR unexpected end of statement while looking for matching }");
+        assert_eq!(
+            x("\"unterminated"),
+            "ERR unexpected end of statement while looking for matching \""
+        );
+        assert_eq!(
+            x("${A"),
+            "ERR unexpected end of statement while looking for matching }"
+        );
         assert_eq!(expand_word("`$A", &env, '`').as_deref(), Ok("$A"));
     }
 
@@ -287,6 +305,9 @@ mod tests {
     fn splitting_keeps_quoted_spaces() {
         let w = expand_words("80  \"a b\" $SP '$A'", &env, '\\').expect("words");
         assert_eq!(w, ["80", "a b", "a b", "$A"]);
-        assert_eq!(expand_words("   ", &env, '\\').expect("none"), Vec::<String>::new());
+        assert_eq!(
+            expand_words("   ", &env, '\\').expect("none"),
+            Vec::<String>::new()
+        );
     }
 }

@@ -29,7 +29,11 @@ pub(super) fn directives(text: &str) -> Result<(char, Option<String>, usize), Pa
             return Ok((escape, syntax, i));
         }
         if seen.contains(&key) {
-            return Err(err(i + 1, 1, format!("only one {key} parser directive can be used")));
+            return Err(err(
+                i + 1,
+                1,
+                format!("only one {key} parser directive can be used"),
+            ));
         }
         let v = v.trim();
         match key.as_str() {
@@ -37,7 +41,13 @@ pub(super) fn directives(text: &str) -> Result<(char, Option<String>, usize), Pa
                 escape = match v {
                     "\\" => '\\',
                     "`" => '`',
-                    _ => return Err(err(i + 1, 1, format!("invalid escape token '{v}' does not match ` or \\"))),
+                    _ => {
+                        return Err(err(
+                            i + 1,
+                            1,
+                            format!("invalid escape token '{v}' does not match ` or \\"),
+                        ))
+                    }
                 }
             }
             "syntax" => syntax = Some(v.to_string()),
@@ -75,7 +85,8 @@ impl<'a> Lines<'a> {
     /// The line without its trailing escape (and whitespace), if it continues.
     fn continued(&self, l: &str) -> Option<usize> {
         let t = l.trim_end();
-        t.ends_with(self.escape).then(|| t.len() - self.escape.len_utf8())
+        t.ends_with(self.escape)
+            .then(|| t.len() - self.escape.len_utf8())
     }
 
     /// The next instruction's text, continuations joined.
@@ -97,7 +108,9 @@ impl<'a> Lines<'a> {
                         // Comment and empty lines inside a continuation are skipped.
                         loop {
                             match self.lines.get(self.pos) {
-                                Some(n) if Self::is_comment(n) || n.trim().is_empty() => self.pos += 1,
+                                Some(n) if Self::is_comment(n) || n.trim().is_empty() => {
+                                    self.pos += 1
+                                }
                                 Some(n) => {
                                     cur = n;
                                     break;
@@ -129,8 +142,13 @@ impl<'a> Lines<'a> {
                 None => (false, spec),
             };
             let quoted = spec.len() >= 2
-                && (spec.starts_with('"') && spec.ends_with('"') || spec.starts_with('\'') && spec.ends_with('\''));
-            let name = if quoted { &spec[1..spec.len() - 1] } else { spec };
+                && (spec.starts_with('"') && spec.ends_with('"')
+                    || spec.starts_with('\'') && spec.ends_with('\''));
+            let name = if quoted {
+                &spec[1..spec.len() - 1]
+            } else {
+                spec
+            };
             // Anything after the name (`<<EOF>file`) is the shell's business.
             let name: String = name
                 .chars()
@@ -144,7 +162,11 @@ impl<'a> Lines<'a> {
             while self.pos < self.lines.len() {
                 let raw = self.lines[self.pos];
                 self.pos += 1;
-                let line = if strip_tabs { raw.trim_start_matches('\t') } else { raw };
+                let line = if strip_tabs {
+                    raw.trim_start_matches('\t')
+                } else {
+                    raw
+                };
                 if line == name {
                     closed = true;
                     break;
@@ -153,7 +175,11 @@ impl<'a> Lines<'a> {
                 content.push('\n');
             }
             if !closed {
-                return Err(err(l.line, 1, format!("unterminated heredoc: no line \"{name}\" ends it")));
+                return Err(err(
+                    l.line,
+                    1,
+                    format!("unterminated heredoc: no line \"{name}\" ends it"),
+                ));
             }
             docs.push(Heredoc {
                 name,

@@ -12,7 +12,7 @@ mod tests;
 use std::time::Duration;
 
 pub use expand::{expand_word, expand_words, ExpandError};
-use lines::{LogicalLine, Lines};
+use lines::{Lines, LogicalLine};
 
 /// A syntax error, with docker's `Dockerfile:LINE` prefix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -210,7 +210,9 @@ fn take_flags(mut rest: &str) -> (Vec<(String, Option<String>)>, &str) {
 
 fn unquote(v: &str) -> String {
     let b = v.as_bytes();
-    if b.len() >= 2 && (b[0] == b'"' && b[b.len() - 1] == b'"' || b[0] == b'\'' && b[b.len() - 1] == b'\'') {
+    if b.len() >= 2
+        && (b[0] == b'"' && b[b.len() - 1] == b'"' || b[0] == b'\'' && b[b.len() - 1] == b'\'')
+    {
         v[1..v.len() - 1].to_string()
     } else {
         v.to_string()
@@ -252,13 +254,28 @@ fn parse_from(l: &LogicalLine, rest: &str, col: usize) -> Result<Stage, ParseErr
     let words: Vec<&str> = rest.split_whitespace().collect();
     let (base, name) = match words.as_slice() {
         [base] => (*base, None),
-        [base, kw, name] if kw.eq_ignore_ascii_case("as") => (*base, Some(name.to_ascii_lowercase())),
-        [] => return Err(err(l.line, col, "FROM requires either one or three arguments")),
-        _ => return Err(err(l.line, col, "FROM requires either one or three arguments")),
+        [base, kw, name] if kw.eq_ignore_ascii_case("as") => {
+            (*base, Some(name.to_ascii_lowercase()))
+        }
+        [] => {
+            return Err(err(
+                l.line,
+                col,
+                "FROM requires either one or three arguments",
+            ))
+        }
+        _ => {
+            return Err(err(
+                l.line,
+                col,
+                "FROM requires either one or three arguments",
+            ))
+        }
     };
     if let Some(n) = &name {
         let ok = n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if !ok {
             return Err(err(l.line, col, format!("invalid name for build stage: {n:?}, name can't start with a number or contain symbols")));
         }
@@ -330,10 +347,19 @@ fn raw_words(text: &str, escape: char) -> Vec<String> {
 }
 
 /// `ENV`/`LABEL`: `k=v …`, or the legacy `ENV k v with spaces`.
-fn key_values(l: &LogicalLine, what: &str, rest: &str, escape: char) -> Result<Vec<(String, String)>, ParseError> {
+fn key_values(
+    l: &LogicalLine,
+    what: &str,
+    rest: &str,
+    escape: char,
+) -> Result<Vec<(String, String)>, ParseError> {
     let words = raw_words(rest, escape);
     if words.is_empty() {
-        return Err(err(l.line, 1, format!("{what} requires at least one argument")));
+        return Err(err(
+            l.line,
+            1,
+            format!("{what} requires at least one argument"),
+        ));
     }
     if !words[0].contains('=') {
         if what == "LABEL" {
@@ -342,16 +368,26 @@ fn key_values(l: &LogicalLine, what: &str, rest: &str, escape: char) -> Result<V
         let key = words[0].clone();
         let value = rest.trim_start()[key.len()..].trim().to_string();
         if value.is_empty() {
-            return Err(err(l.line, 1, format!("{what} names can not be blank: {what} {key} needs a value")));
+            return Err(err(
+                l.line,
+                1,
+                format!("{what} names can not be blank: {what} {key} needs a value"),
+            ));
         }
         return Ok(vec![(key, value)]);
     }
     words
         .into_iter()
         .map(|w| match w.split_once('=') {
-            Some((k, _)) if k.is_empty() => Err(err(l.line, 1, format!("{what} names can not be blank"))),
+            Some((k, _)) if k.is_empty() => {
+                Err(err(l.line, 1, format!("{what} names can not be blank")))
+            }
             Some((k, v)) => Ok((unquote(k), v.to_string())),
-            None => Err(err(l.line, 1, format!("Syntax error - can't find = in {w:?}. Must be of the form: name=value"))),
+            None => Err(err(
+                l.line,
+                1,
+                format!("Syntax error - can't find = in {w:?}. Must be of the form: name=value"),
+            )),
         })
         .collect()
 }
@@ -364,10 +400,14 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         return None;
     }
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let value: f64 = rest[..num_len].parse().ok()?;
         rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let scale = match &rest[..unit_len] {
             "ns" => 1e-9,
             "us" | "µs" => 1e-6,
@@ -395,7 +435,11 @@ fn parse_instruction(
     let escape = lines.escape();
     let need = |what: &str| -> Result<(), ParseError> {
         if rest.trim().is_empty() {
-            Err(err(l.line, col, format!("{what} requires at least one argument")))
+            Err(err(
+                l.line,
+                col,
+                format!("{what} requires at least one argument"),
+            ))
         } else {
             Ok(())
         }
@@ -443,10 +487,21 @@ fn parse_instruction(
             let allowed: &[&str] = if upper == "COPY" {
                 &["from", "chown", "chmod", "link", "parents", "exclude"]
             } else {
-                &["chown", "chmod", "link", "keep-git-dir", "checksum", "exclude"]
+                &[
+                    "chown",
+                    "chmod",
+                    "link",
+                    "keep-git-dir",
+                    "checksum",
+                    "exclude",
+                ]
             };
             check_flags(l, &flags, allowed)?;
-            let heredocs = if heredocs_allowed { lines.heredocs(l, args)? } else { Vec::new() };
+            let heredocs = if heredocs_allowed {
+                lines.heredocs(l, args)?
+            } else {
+                Vec::new()
+            };
             let words: Vec<String> = match json_array(args) {
                 Some(v) => v,
                 None => raw_words(args, escape),
@@ -460,7 +515,10 @@ fn parse_instruction(
                     format!("{upper} requires at least two arguments, but only one was provided. Destination could not be determined."),
                 ));
             }
-            let (dest, sources) = words.split_last().map(|(d, s)| (d.clone(), s.to_vec())).unwrap_or_default();
+            let (dest, sources) = words
+                .split_last()
+                .map(|(d, s)| (d.clone(), s.to_vec()))
+                .unwrap_or_default();
             let args = CopyArgs {
                 sources,
                 dest,
@@ -502,15 +560,27 @@ fn parse_instruction(
                 raw_words(rest, escape)
                     .into_iter()
                     .map(|w| match w.split_once('=') {
-                        Some((k, v)) => ArgDecl { name: k.to_string(), default: Some(v.to_string()) },
-                        None => ArgDecl { name: w, default: None },
+                        Some((k, v)) => ArgDecl {
+                            name: k.to_string(),
+                            default: Some(v.to_string()),
+                        },
+                        None => ArgDecl {
+                            name: w,
+                            default: None,
+                        },
                     })
                     .collect(),
             )
         }
         "SHELL" => match json_array(rest) {
             Some(v) if !v.is_empty() => Kind::Shell(v),
-            _ => return Err(err(l.line, col, "SHELL requires the arguments to be in JSON form")),
+            _ => {
+                return Err(err(
+                    l.line,
+                    col,
+                    "SHELL requires the arguments to be in JSON form",
+                ))
+            }
         },
         "HEALTHCHECK" => Kind::Healthcheck(healthcheck(l, rest, col)?),
         "ONBUILD" => {
@@ -518,14 +588,34 @@ fn parse_instruction(
             let inner_upper = inner_kw.to_ascii_uppercase();
             match inner_upper.as_str() {
                 "" => return Err(err(l.line, col, "ONBUILD requires at least one argument")),
-                "ONBUILD" => return Err(err(l.line, col, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")),
+                "ONBUILD" => {
+                    return Err(err(
+                        l.line,
+                        col,
+                        "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+                    ))
+                }
                 "FROM" | "MAINTAINER" => {
-                    return Err(err(l.line, col, format!("{inner_upper} isn't allowed as an ONBUILD trigger")))
+                    return Err(err(
+                        l.line,
+                        col,
+                        format!("{inner_upper} isn't allowed as an ONBUILD trigger"),
+                    ))
                 }
                 _ => {}
             }
-            let inner_line = LogicalLine { line: l.line, text: rest.to_string() };
-            let inner = parse_instruction(&inner_line, &inner_upper, inner_rest, inner_col + col - 1, lines, false)?;
+            let inner_line = LogicalLine {
+                line: l.line,
+                text: rest.to_string(),
+            };
+            let inner = parse_instruction(
+                &inner_line,
+                &inner_upper,
+                inner_rest,
+                inner_col + col - 1,
+                lines,
+                false,
+            )?;
             Kind::Onbuild(Box::new(inner))
         }
         other => {
@@ -541,7 +631,17 @@ fn parse_instruction(
 
 fn healthcheck(l: &LogicalLine, rest: &str, col: usize) -> Result<Option<Healthcheck>, ParseError> {
     let (flags, rest) = take_flags(rest);
-    check_flags(l, &flags, &["interval", "timeout", "start-period", "start-interval", "retries"])?;
+    check_flags(
+        l,
+        &flags,
+        &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+    )?;
     let (kw, cmd, _) = split_keyword(rest);
     if kw.eq_ignore_ascii_case("NONE") {
         if !flags.is_empty() || !cmd.is_empty() {
@@ -550,7 +650,11 @@ fn healthcheck(l: &LogicalLine, rest: &str, col: usize) -> Result<Option<Healthc
         return Ok(None);
     }
     if !kw.eq_ignore_ascii_case("CMD") {
-        return Err(err(l.line, col, format!("Unknown type {kw:?} in HEALTHCHECK (try CMD)")));
+        return Err(err(
+            l.line,
+            col,
+            format!("Unknown type {kw:?} in HEALTHCHECK (try CMD)"),
+        ));
     }
     if cmd.trim().is_empty() {
         return Err(err(l.line, col, "Missing command after HEALTHCHECK CMD"));
@@ -561,7 +665,10 @@ fn healthcheck(l: &LogicalLine, rest: &str, col: usize) -> Result<Option<Healthc
     };
     let dur = |name: &str| -> Result<Option<Duration>, ParseError> {
         flag(&flags, name)
-            .map(|v| parse_duration(&v).ok_or_else(|| err(l.line, col, format!("invalid --{name} duration: {v:?}"))))
+            .map(|v| {
+                parse_duration(&v)
+                    .ok_or_else(|| err(l.line, col, format!("invalid --{name} duration: {v:?}")))
+            })
             .transpose()
     };
     Ok(Some(Healthcheck {
@@ -571,7 +678,10 @@ fn healthcheck(l: &LogicalLine, rest: &str, col: usize) -> Result<Option<Healthc
         start_period: dur("start-period")?,
         start_interval: dur("start-interval")?,
         retries: flag(&flags, "retries")
-            .map(|v| v.parse().map_err(|_| err(l.line, col, format!("invalid --retries value: {v:?}"))))
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| err(l.line, col, format!("invalid --retries value: {v:?}")))
+            })
             .transpose()?,
     }))
 }

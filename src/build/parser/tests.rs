@@ -14,9 +14,18 @@ fn fails(text: &str) -> ParseError {
 
 #[test]
 fn stages_names_and_args_before_from() {
-    let f = parse("ARG V=1\nARG B\nFROM img:${V} AS Build\nFROM --platform=linux/amd64 build\nfrom scratch").expect("parse");
+    let f = parse(
+        "ARG V=1\nARG B\nFROM img:${V} AS Build\nFROM --platform=linux/amd64 build\nfrom scratch",
+    )
+    .expect("parse");
     assert_eq!(f.args_before_from.len(), 2);
-    assert_eq!(f.args_before_from[0], ArgDecl { name: "V".into(), default: Some("1".into()) });
+    assert_eq!(
+        f.args_before_from[0],
+        ArgDecl {
+            name: "V".into(),
+            default: Some("1".into())
+        }
+    );
     assert_eq!(f.stages.len(), 3);
     assert_eq!(f.stages[0].base, "img:${V}");
     assert_eq!(f.stages[0].name.as_deref(), Some("build"));
@@ -27,7 +36,16 @@ fn stages_names_and_args_before_from() {
 
 #[test]
 fn shell_and_exec_forms() {
-    assert_eq!(one("RUN echo hi").kind, Kind::Run(RunArgs { cmd: ShellOrExec::Shell("echo hi".into()), mounts: vec![], network: None, security: None, heredocs: vec![] }));
+    assert_eq!(
+        one("RUN echo hi").kind,
+        Kind::Run(RunArgs {
+            cmd: ShellOrExec::Shell("echo hi".into()),
+            mounts: vec![],
+            network: None,
+            security: None,
+            heredocs: vec![]
+        })
+    );
     match one("CMD [\"a\", \"b c\"]").kind {
         Kind::Cmd(ShellOrExec::Exec(v)) => assert_eq!(v, ["a", "b c"]),
         k => panic!("{k:?}"),
@@ -45,7 +63,8 @@ fn shell_and_exec_forms() {
 
 #[test]
 fn continuations_comments_and_blank_lines() {
-    let f = parse("FROM x\nRUN echo a \\\n# a comment\n\n    b \\\n  c\n# trailing\nRUN next").expect("parse");
+    let f = parse("FROM x\nRUN echo a \\\n# a comment\n\n    b \\\n  c\n# trailing\nRUN next")
+        .expect("parse");
     let ins = &f.stages[0].instructions;
     assert_eq!(ins.len(), 2);
     assert_eq!(ins[0].original, "RUN echo a     b   c");
@@ -57,7 +76,10 @@ fn continuations_comments_and_blank_lines() {
 fn escape_directive_backtick() {
     let f = parse("# escape=`\nFROM x\nRUN dir c:\\ `\n  && echo ok").expect("parse");
     assert_eq!(f.escape, '`');
-    assert_eq!(f.stages[0].instructions[0].original, "RUN dir c:\\   && echo ok");
+    assert_eq!(
+        f.stages[0].instructions[0].original,
+        "RUN dir c:\\   && echo ok"
+    );
     let f = parse("# syntax=docker/dockerfile:1\n# Escape=\\\nFROM x").expect("parse");
     assert_eq!(f.syntax.as_deref(), Some("docker/dockerfile:1"));
     // A directive after an instruction is a comment.
@@ -69,7 +91,14 @@ fn escape_directive_backtick() {
 #[test]
 fn env_label_arg_forms() {
     match one("ENV A=1 B=\"two words\" C=x\\ y").kind {
-        Kind::Env(kv) => assert_eq!(kv, vec![("A".into(), "1".into()), ("B".into(), "\"two words\"".into()), ("C".into(), "x\\ y".into())]),
+        Kind::Env(kv) => assert_eq!(
+            kv,
+            vec![
+                ("A".into(), "1".into()),
+                ("B".into(), "\"two words\"".into()),
+                ("C".into(), "x\\ y".into())
+            ]
+        ),
         k => panic!("{k:?}"),
     }
     match one("ENV LEGACY value with spaces").kind {
@@ -77,11 +106,26 @@ fn env_label_arg_forms() {
         k => panic!("{k:?}"),
     }
     match one("LABEL \"com.x\"=y z=\"a b\"").kind {
-        Kind::Label(kv) => assert_eq!(kv, vec![("com.x".into(), "y".into()), ("z".into(), "\"a b\"".into())]),
+        Kind::Label(kv) => assert_eq!(
+            kv,
+            vec![("com.x".into(), "y".into()), ("z".into(), "\"a b\"".into())]
+        ),
         k => panic!("{k:?}"),
     }
     match one("ARG A B=2").kind {
-        Kind::Arg(a) => assert_eq!(a, vec![ArgDecl { name: "A".into(), default: None }, ArgDecl { name: "B".into(), default: Some("2".into()) }]),
+        Kind::Arg(a) => assert_eq!(
+            a,
+            vec![
+                ArgDecl {
+                    name: "A".into(),
+                    default: None
+                },
+                ArgDecl {
+                    name: "B".into(),
+                    default: Some("2".into())
+                }
+            ]
+        ),
         k => panic!("{k:?}"),
     }
     assert!(fails("FROM x\nLABEL novalue").message.contains("LABEL"));
@@ -109,17 +153,31 @@ fn copy_add_flags_and_destinations() {
         k => panic!("{k:?}"),
     }
     let e = fails("FROM x\nCOPY onlyone");
-    assert!(e.message.contains("COPY requires at least two arguments"), "{e}");
+    assert!(
+        e.message.contains("COPY requires at least two arguments"),
+        "{e}"
+    );
     assert_eq!(e.line, 2);
-    assert!(fails("FROM x\nCOPY --bogus a b").message.contains("unknown flag: --bogus"));
-    assert!(fails("FROM x\nADD --from=x a b").message.contains("unknown flag: --from"));
+    assert!(fails("FROM x\nCOPY --bogus a b")
+        .message
+        .contains("unknown flag: --bogus"));
+    assert!(fails("FROM x\nADD --from=x a b")
+        .message
+        .contains("unknown flag: --from"));
 }
 
 #[test]
 fn run_flags() {
-    match one("RUN --mount=type=cache,target=/c --mount=type=bind,source=x,target=/y --network=none echo").kind {
+    match one(
+        "RUN --mount=type=cache,target=/c --mount=type=bind,source=x,target=/y --network=none echo",
+    )
+    .kind
+    {
         Kind::Run(r) => {
-            assert_eq!(r.mounts, ["type=cache,target=/c", "type=bind,source=x,target=/y"]);
+            assert_eq!(
+                r.mounts,
+                ["type=cache,target=/c", "type=bind,source=x,target=/y"]
+            );
             assert_eq!(r.network.as_deref(), Some("none"));
             assert_eq!(r.cmd, ShellOrExec::Shell("echo".into()));
         }
@@ -156,12 +214,16 @@ fn heredocs() {
         k => panic!("{k:?}"),
     }
     assert_eq!(ins[3].original, "RUN after");
-    assert!(fails("FROM x\nRUN <<EOF\nno end").message.contains("unterminated heredoc"));
+    assert!(fails("FROM x\nRUN <<EOF\nno end")
+        .message
+        .contains("unterminated heredoc"));
 }
 
 #[test]
 fn healthcheck_forms() {
-    match one("HEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD curl -f x || exit 1").kind {
+    match one("HEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD curl -f x || exit 1")
+        .kind
+    {
         Kind::Healthcheck(Some(h)) => {
             assert_eq!(h.test, ["CMD-SHELL", "curl -f x || exit 1"]);
             assert_eq!(h.interval, Some(Duration::from_secs(90)));
@@ -175,8 +237,12 @@ fn healthcheck_forms() {
         k => panic!("{k:?}"),
     }
     assert_eq!(one("HEALTHCHECK NONE").kind, Kind::Healthcheck(None));
-    assert!(fails("FROM x\nHEALTHCHECK --interval=5x CMD y").message.contains("interval"));
-    assert!(fails("FROM x\nHEALTHCHECK WHAT y").message.contains("Unknown type"));
+    assert!(fails("FROM x\nHEALTHCHECK --interval=5x CMD y")
+        .message
+        .contains("interval"));
+    assert!(fails("FROM x\nHEALTHCHECK WHAT y")
+        .message
+        .contains("Unknown type"));
 }
 
 #[test]
@@ -185,22 +251,41 @@ fn onbuild_and_misc() {
         Kind::Onbuild(inner) => assert_eq!(inner.original, "RUN echo hi"),
         k => panic!("{k:?}"),
     }
-    assert!(fails("FROM x\nONBUILD ONBUILD RUN x").message.contains("Chaining"));
-    assert!(fails("FROM x\nONBUILD FROM y").message.contains("isn't allowed"));
+    assert!(fails("FROM x\nONBUILD ONBUILD RUN x")
+        .message
+        .contains("Chaining"));
+    assert!(fails("FROM x\nONBUILD FROM y")
+        .message
+        .contains("isn't allowed"));
     assert_eq!(one("maintainer me").kind, Kind::Maintainer("me".into()));
-    assert_eq!(one("EXPOSE 80 443/tcp").kind, Kind::Expose(vec!["80".into(), "443/tcp".into()]));
-    assert_eq!(one("VOLUME /a /b").kind, Kind::Volume(vec!["/a".into(), "/b".into()]));
+    assert_eq!(
+        one("EXPOSE 80 443/tcp").kind,
+        Kind::Expose(vec!["80".into(), "443/tcp".into()])
+    );
+    assert_eq!(
+        one("VOLUME /a /b").kind,
+        Kind::Volume(vec!["/a".into(), "/b".into()])
+    );
     assert_eq!(one("VOLUME [\"/a\"]").kind, Kind::Volume(vec!["/a".into()]));
     assert_eq!(one("USER app:app").kind, Kind::User("app:app".into()));
     assert_eq!(one("WORKDIR /srv").kind, Kind::Workdir("/srv".into()));
-    assert_eq!(one("STOPSIGNAL SIGKILL").kind, Kind::StopSignal("SIGKILL".into()));
+    assert_eq!(
+        one("STOPSIGNAL SIGKILL").kind,
+        Kind::StopSignal("SIGKILL".into())
+    );
 }
 
 #[test]
 fn errors_name_line_and_instruction() {
     let e = fails("FROM x\n\nFROBNICATE y");
-    assert_eq!((e.line, e.message.as_str()), (3, "unknown instruction: FROBNICATE"));
-    assert_eq!(e.to_string(), "Dockerfile:3:1: unknown instruction: FROBNICATE");
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (3, "unknown instruction: FROBNICATE")
+    );
+    assert_eq!(
+        e.to_string(),
+        "Dockerfile:3:1: unknown instruction: FROBNICATE"
+    );
     assert!(fails("RUN x").message.contains("FROM"));
     assert!(fails("FROM").message.contains("FROM requires"));
     assert!(fails("FROM a AS 1bad").message.contains("invalid name"));

@@ -125,6 +125,15 @@ fn run(sys: &dyn Syscall, p: &ChildPlan<'_>) -> Result<Infallible, ChildError> {
             let root = rootfs::prepare(sys, spec, source, p.env)?;
             set_names(sys, spec)?;
             let user = resolve(p, &root)?;
+            // runc's rule: a missing working directory is created (0755,
+            // root's), inside the rootfs.
+            let cwd = p.process.cwd();
+            if cwd.is_absolute() && cwd != Path::new("/") {
+                sys.ensure_path_in_root(&root, cwd, false).map_err(os(
+                    Stage::Rootfs,
+                    format!("create the working directory {}", cwd.display()),
+                ))?;
+            }
             rootfs::pivot(sys, &root)?;
             new_session(sys, p, true, spec.process().as_ref())?;
             // runc's order: sysctls while /proc/sys is still writable, then

@@ -199,10 +199,17 @@ fn missing_and_unrunnable_commands_map_to_127_and_126() {
     if let Some(p) = badcwd.process_mut() {
         p.set_cwd("/x".into());
     }
+    // runc's rule: a missing working directory is created.
     let out = isolated(|| run(req(&badcwd, RootfsSource::Dir(rootfs.clone()), Stdio::Null)));
-    assert_eq!(
-        out,
-        "error 125 chdir to cwd (\"/x\") set in config.json failed: no such file or directory"
+    assert_eq!(out, "code=0\n");
+    // One below a file cannot be.
+    if let Some(p) = badcwd.process_mut() {
+        p.set_cwd("/notexec/x".into());
+    }
+    let out = isolated(|| run(req(&badcwd, RootfsSource::Dir(rootfs.clone()), Stdio::Null)));
+    assert!(
+        out.starts_with("error 125 create the working directory /notexec/x"),
+        "{out}"
     );
 }
 
