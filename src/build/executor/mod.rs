@@ -10,7 +10,7 @@ mod steps;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::cache::{self, BuildCache};
 use super::context::BuildContext;
@@ -305,7 +305,7 @@ impl Executor<'_> {
 
     fn remember(&self, key: &str, image: &ImageRecord) {
         if self.opts.layers && !self.opts.no_cache {
-            let _ = self.cache.put(key, &image.id.hex());
+            let _ = self.cache.put(key, image.id.hex());
         }
     }
 
@@ -336,11 +336,11 @@ pub(crate) fn image_config(store: &Store, image: &ImageRecord) -> Result<Map<Str
 }
 
 /// History `created_by` for a step, BuildKit style.
-pub(crate) fn created_by(text: &str, layer: bool) -> Value {
+pub(crate) fn created_by(text: &str, layer: bool) -> String {
     if layer {
-        json!(format!("{text} # buildkit"))
+        format!("{text} # buildkit")
     } else {
-        json!(text)
+        text.to_string()
     }
 }
 

@@ -364,12 +364,7 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
         state.commit(
             ex.store,
             Some(&upper),
-            Some(
-                &super::created_by(&text, true)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
+            Some(&super::created_by(&text, true)),
         )
     })();
     remove_container(ex.store, &entry);
@@ -504,10 +499,7 @@ fn copy(
             context::copy_into(rootfs, &resolved, &dest, &opts, &ex.opts.context).map_err(invalid)
         }
     };
-    let created_by = super::created_by(&text, true)
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let created_by = super::created_by(&text, true);
     let result = match state.image.clone() {
         None => {
             // FROM scratch: the files are the whole layer.

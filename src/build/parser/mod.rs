@@ -379,9 +379,7 @@ fn key_values(
     words
         .into_iter()
         .map(|w| match w.split_once('=') {
-            Some((k, _)) if k.is_empty() => {
-                Err(err(l.line, 1, format!("{what} names can not be blank")))
-            }
+            Some(("", _)) => Err(err(l.line, 1, format!("{what} names can not be blank"))),
             Some((k, v)) => Ok((unquote(k), v.to_string())),
             None => Err(err(
                 l.line,
