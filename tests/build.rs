@@ -404,3 +404,167 @@ fn platform_other_than_the_host_is_refused() {
         .failure()
         .stderr_contains("platform");
 }
+
+#[test]
+fn run_mounts_and_secrets_stay_out_of_layers() {
+    let (b, img) = with_busybox();
+    let df = format!(
+        "FROM {img}\n\
+         RUN --mount=type=cache,target=/cache echo x >> /cache/count && wc -l < /cache/count > /seen\n\
+         RUN --mount=type=bind,source=data,target=/mnt/data cat /mnt/data/in.txt > /from-bind\n\
+         RUN --mount=type=secret,id=token cat /run/secrets/token > /dev/null && test -s /run/secrets/token && echo used > /secret-used\n\
+         RUN --mount=type=tmpfs,target=/scratch touch /scratch/gone && echo ok > /tmpfs-ok\n"
+    );
+    let dir = context(
+        &b,
+        "mounts",
+        &[("Dockerfile", &df), ("data/in.txt", "bound\n")],
+    );
+    let secret = b.scratch("secret-src").join("token");
+    std::fs::write(&secret, "s3cr3t-value\n").expect("secret");
+    let sec = format!("id=token,src={}", secret.display());
+    build(&b, &dir, "mnt:1", &["--secret", &sec]);
+    assert_eq!(run_out(&b, "mnt:1", &["cat", "/seen"]), "1");
+    assert_eq!(run_out(&b, "mnt:1", &["cat", "/from-bind"]), "bound");
+    assert_eq!(run_out(&b, "mnt:1", &["cat", "/secret-used"]), "used");
+    assert_eq!(run_out(&b, "mnt:1", &["cat", "/tmpfs-ok"]), "ok");
+    // Neither the secret nor mounted files are in the image.
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "mnt:1",
+        "test",
+        "-e",
+        "/run/secrets/token",
+    ])
+    .failure();
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "mnt:1",
+        "test",
+        "-e",
+        "/mnt/data/in.txt",
+    ])
+    .failure();
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "mnt:1",
+        "test",
+        "-e",
+        "/scratch/gone",
+    ])
+    .failure();
+    let saved = b.scratch("saved").join("image.tar");
+    let saved_s = saved.display().to_string();
+    b.cmd(&["save", "-o", &saved_s, "mnt:1"]).success();
+    let bytes = std::fs::read(&saved).expect("read save");
+    let found = bytes.windows(12).any(|w| w == b"s3cr3t-value");
+    assert!(!found, "the secret ended up in the saved image");
+    // The cache mount persists across builds (a --no-cache re-run appends).
+    build(&b, &dir, "mnt:2", &["--no-cache", "--secret", &sec]);
+    assert_eq!(run_out(&b, "mnt:2", &["cat", "/seen"]), "2");
+    // A required secret that is missing fails the build.
+    std::fs::write(
+        dir.join("Dockerfile"),
+        format!("FROM {img}\nRUN --mount=type=secret,id=nope,required cat /run/secrets/nope\n"),
+    )
+    .expect("write");
+    let d = dir.display().to_string();
+    b.cmd(&["build", &d])
+        .failure()
+        .stderr_contains("secret nope");
+}
+
+/// Small Dockerfiles, one behaviour each: (name, body after FROM, files, command, expected output).
+#[test]
+fn many_small_dockerfiles_build_and_run_as_docker_would() {
+    let (b, img) = with_busybox();
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        &'a [&'a str],
+        &'a str,
+    );
+    let cases: &[Case<'_>] = &[
+        ("env-expand", "ENV A=1\nENV B=${A}2\nRUN echo $B > /o", &[], &["cat", "/o"], "12"),
+        ("env-default", "RUN echo ${NOPE:-dflt} > /o", &[], &["cat", "/o"], "dflt"),
+        ("arg-default", "ARG X=fromarg\nRUN echo $X > /o", &[], &["cat", "/o"], "fromarg"),
+        ("arg-not-kept", "ARG SECRETISH=1\nRUN true", &[], &["sh", "-c", "echo ${SECRETISH:-unset}"], "unset"),
+        ("env-beats-arg", "ARG V=arg\nENV V=env\nRUN echo $V > /o", &[], &["cat", "/o"], "env"),
+        ("workdir-relative", "WORKDIR /a\nWORKDIR b\nRUN pwd > /o", &[], &["cat", "/o"], "/a/b"),
+        ("workdir-env", "ENV D=/srv\nWORKDIR $D/x\nRUN pwd > /o", &[], &["cat", "/o"], "/srv/x"),
+        ("user-run", "RUN echo app:x:1234:1234::/:/bin/sh >> /etc/passwd\nUSER app\nRUN id -u > /tmp/o", &[], &["cat", "/tmp/o"], "1234"),
+        ("shell-exec-form", "RUN [\"/bin/sh\", \"-c\", \"echo exec > /o\"]", &[], &["cat", "/o"], "exec"),
+        ("shell-instruction", "SHELL [\"env\", \"VIA=custom-shell\", \"/bin/sh\", \"-c\"]\nRUN echo $VIA > /o", &[], &["cat", "/o"], "custom-shell"),
+        ("cmd-shell-form", "CMD echo from-cmd", &[], &[], "from-cmd"),
+        ("entrypoint-plus-cmd", "ENTRYPOINT [\"echo\", \"ep\"]\nCMD [\"cmd\"]", &[], &[], "ep cmd"),
+        ("entrypoint-shell", "ENTRYPOINT echo shell-ep", &[], &[], "shell-ep"),
+        ("copy-rename", "COPY f.txt /renamed", &[("f.txt", "F\n")], &["cat", "/renamed"], "F"),
+        ("copy-dir-contents", "COPY d /target/", &[("d/x/y.txt", "Y\n")], &["cat", "/target/x/y.txt"], "Y"),
+        ("copy-glob-question", "COPY f?.txt /g/", &[("f1.txt", "1\n"), ("f2.txt", "2\n")], &["sh", "-c", "cat /g/*"], "1\n2"),
+        ("copy-json-form", "COPY [\"with space.txt\", \"/ws.txt\"]", &[("with space.txt", "W\n")], &["cat", "/ws.txt"], "W"),
+        ("copy-chown-names", "RUN echo u2:x:2000:2000::/:/bin/sh >> /etc/passwd && echo u2:x:2000: >> /etc/group\nCOPY --chown=u2:u2 f.txt /f", &[("f.txt", "x\n")], &["stat", "-c", "%u", "/f"], "2000"),
+        ("copy-heredoc", "COPY <<EOF /greeting\nhello heredoc\nEOF", &[], &["cat", "/greeting"], "hello heredoc"),
+        ("copy-expands-vars", "ENV DEST=/vv\nCOPY f.txt $DEST", &[("f.txt", "V\n")], &["cat", "/vv"], "V"),
+        ("dockerignore-exception", "COPY . /ctx/", &[(".dockerignore", "*.tmp\n!keep.tmp\n"), ("a.tmp", "a\n"), ("keep.tmp", "k\n")], &["ls", "/ctx"], "Dockerfile\nkeep.tmp"),
+        ("add-plain-file", "ADD f.txt /added.txt", &[("f.txt", "ADDED\n")], &["cat", "/added.txt"], "ADDED"),
+        ("run-heredoc-stdin", "RUN cat > /o <<EOF\nfrom stdin heredoc\nEOF", &[], &["cat", "/o"], "from stdin heredoc"),
+        ("volume-keeps-earlier-data", "RUN mkdir /data && echo pre > /data/f\nVOLUME /data", &[], &["cat", "/data/f"], "pre"),
+        ("whiteout-deletes", "RUN echo a > /gone\nRUN rm /gone", &[], &["sh", "-c", "test -e /gone && echo there || echo deleted"], "deleted"),
+        ("label-expands", "ARG L=lbl\nLABEL v=$L\nRUN true", &[], &["true"], ""),
+        ("onbuild-recorded", "ONBUILD RUN echo later\nRUN true", &[], &["true"], ""),
+        ("escape-continuation", "RUN echo one \\\n  two > /o", &[], &["cat", "/o"], "one two"),
+    ];
+    for (name, body, files, cmd, want) in cases {
+        let df = format!("FROM {img}\n{body}\n");
+        let mut all: Vec<(&str, &str)> = vec![("Dockerfile", &df)];
+        all.extend_from_slice(files);
+        let dir = context(&b, name, &all);
+        let tag = format!("small:{name}");
+        build(&b, &dir, &tag, &[]);
+        if !cmd.is_empty() || !want.is_empty() {
+            assert_eq!(run_out(&b, &tag, cmd), *want, "case {name}");
+        }
+    }
+    // Config-only checks for the two metadata cases.
+    assert_eq!(
+        inspect(&b, "small:label-expands", "{{index .Config.Labels \"v\"}}"),
+        "lbl"
+    );
+    assert_eq!(
+        inspect(&b, "small:onbuild-recorded", "{{index .Config.OnBuild 0}}"),
+        "RUN echo later"
+    );
+}
+
+#[test]
+fn onbuild_triggers_run_in_the_child_build() {
+    let (b, img) = with_busybox();
+    let parent = context(
+        &b,
+        "ob-parent",
+        &[(
+            "Dockerfile",
+            &format!("FROM {img}\nONBUILD RUN echo triggered > /trigger\n"),
+        )],
+    );
+    build(&b, &parent, "obparent:1", &[]);
+    let child = context(
+        &b,
+        "ob-child",
+        &[("Dockerfile", "FROM obparent:1\nRUN cat /trigger > /seen\n")],
+    );
+    build(&b, &child, "obchild:1", &[]);
+    assert_eq!(run_out(&b, "obchild:1", &["cat", "/seen"]), "triggered");
+    // Triggers are not inherited further.
+    assert_eq!(inspect(&b, "obchild:1", "{{json .Config.OnBuild}}"), "null");
+}

@@ -4,6 +4,7 @@
 //! only name is its build-cache key. The metadata instructions change the
 //! config and are folded into the next committed step's history.
 
+mod mounts;
 mod state;
 mod steps;
 

@@ -35,7 +35,7 @@ pub(super) fn run_step(
     ins: &Instruction,
 ) -> Result<()> {
     match &ins.kind {
-        Kind::Run(r) => run(ex, state, r),
+        Kind::Run(r) => run(ex, stage, state, r),
         Kind::Copy(c) => copy(ex, stage, state, c, false),
         Kind::Add(c) => copy(ex, stage, state, c, true),
         Kind::Env(pairs) => {
@@ -269,7 +269,7 @@ fn network_options(ex: &Executor<'_>, r: &RunArgs) -> Result<(NetworkMode, Vec<S
     })
 }
 
-fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()> {
+fn run(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, r: &RunArgs) -> Result<()> {
     let Some(image) = state.image.clone() else {
         return Err(invalid(
             "a RUN needs a base image with a shell: this stage starts FROM scratch",
@@ -296,9 +296,6 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
         }
         (cmd, _) => command(state, cmd),
     };
-    if !r.mounts.is_empty() {
-        return Err(invalid("RUN --mount is not supported by this berth yet"));
-    }
     let (network, networks) = network_options(ex, r)?;
     // Build args reach RUN as environment (ENV wins), but are not kept.
     let env_names: Vec<String> = state.env().into_iter().map(|(k, _)| k).collect();
@@ -332,9 +329,12 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
+    let mounts = super::mounts::plan(ex, stage, &r.mounts)?;
     let opts = RunOptions {
         cmd: argv.clone(),
         entrypoint: Some(String::new()),
+        volumes: mounts.volumes.clone(),
+        tmpfs: mounts.tmpfs.clone(),
         env,
         user: (!user.is_empty()).then_some(user),
         workdir: (!workdir.is_empty()).then_some(workdir),
@@ -361,6 +361,7 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
             });
         }
         let upper = ex.store.container_dir(&entry.id).join("upper");
+        super::mounts::remove_stubs(&upper, &mounts.stubs);
         state.commit(
             ex.store,
             Some(&upper),
@@ -368,6 +369,9 @@ fn run(ex: &mut Executor<'_>, state: &mut StageState, r: &RunArgs) -> Result<()>
         )
     })();
     remove_container(ex.store, &entry);
+    for img in &mounts.mounted_images {
+        let _ = crate::runtime::hostmount::unmount_image(ex.store, img);
+    }
     let image = result?;
     ex.remember(&key, &image);
     Ok(())
@@ -404,11 +408,6 @@ fn copy(
     add: bool,
 ) -> Result<()> {
     let word = if add { "ADD" } else { "COPY" };
-    if !c.heredocs.is_empty() {
-        return Err(invalid(format!(
-            "{word} of a heredoc is not supported by this berth yet"
-        )));
-    }
     let sources = expand_all(ex, state, &c.sources)?;
     let dest = expand(ex, state, &c.dest)?;
     let chown = c
@@ -471,6 +470,34 @@ fn copy(
             k
         }
     };
+    // `COPY <<EOF /dest`: each heredoc is a file named by its delimiter.
+    let heredoc_dir = ex
+        .store
+        .root()
+        .join("build")
+        .join(format!("heredocs-{}", std::process::id()));
+    let mut resolved = resolved;
+    let mut content_key = content_key;
+    if !c.heredocs.is_empty() {
+        let _ = std::fs::remove_dir_all(&heredoc_dir);
+        std::fs::create_dir_all(&heredoc_dir).map_err(invalid)?;
+        let mut names = Vec::new();
+        for d in &c.heredocs {
+            let body = if d.expand {
+                expand(ex, state, &d.content)?
+            } else {
+                d.content.clone()
+            };
+            std::fs::write(heredoc_dir.join(&d.name), &body).map_err(invalid)?;
+            content_key.push_str(&format!("\0{}\0{body}", d.name));
+            names.push(format!("/{}", d.name));
+        }
+        resolved.extend(context::resolve_in_rootfs(&heredoc_dir, &names).map_err(invalid)?);
+    }
+    let sources: Vec<String> = sources
+        .into_iter()
+        .chain(c.heredocs.iter().map(|d| format!("<<{}", d.name)))
+        .collect();
     let text = format!("{word} {} {dest}", sources.join(" "));
     let key = state.cache_key(&[
         word,
@@ -541,6 +568,7 @@ fn copy(
     if let Some(img) = &from_image {
         let _ = crate::runtime::hostmount::unmount_image(ex.store, img);
     }
+    let _ = std::fs::remove_dir_all(&heredoc_dir);
     let image = result?;
     if urls.is_empty() {
         ex.remember(&key, &image);
