@@ -568,3 +568,55 @@ fn onbuild_triggers_run_in_the_child_build() {
     // Triggers are not inherited further.
     assert_eq!(inspect(&b, "obchild:1", "{{json .Config.OnBuild}}"), "null");
 }
+
+#[test]
+fn squash_makes_the_new_layers_one() {
+    let (b, img) = with_busybox();
+    let df = format!(
+        "FROM {img}\n\
+         RUN echo one > /one && echo doomed > /doomed\n\
+         RUN echo two > /two && rm /doomed && rm /bin/true\n\
+         COPY f.txt /f.txt\n\
+         CMD [\"cat\", \"/two\"]\n"
+    );
+    let dir = context(&b, "squash", &[("Dockerfile", &df), ("f.txt", "F\n")]);
+    build(&b, &dir, "sq:plain", &[]);
+    build(&b, &dir, "sq:squashed", &["--squash"]);
+    let layers = |t: &str| {
+        inspect(&b, t, "{{len .RootFS.Layers}}")
+            .parse::<usize>()
+            .unwrap_or(0)
+    };
+    let base = inspect(&b, &img, "{{len .RootFS.Layers}}")
+        .parse::<usize>()
+        .unwrap_or(0);
+    assert_eq!(layers("sq:plain"), base + 3);
+    assert_eq!(layers("sq:squashed"), base + 1);
+    assert_eq!(run_out(&b, "sq:squashed", &[]), "two");
+    assert_eq!(
+        run_out(&b, "sq:squashed", &["cat", "/one", "/f.txt"]),
+        "one\nF"
+    );
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "sq:squashed",
+        "test",
+        "-e",
+        "/doomed",
+    ])
+    .failure();
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "sq:squashed",
+        "test",
+        "-e",
+        "/bin/true",
+    ])
+    .failure();
+}

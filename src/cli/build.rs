@@ -211,9 +211,6 @@ pub fn build(settings: &Settings, args: &BuildArgs) -> CliResult {
             )));
         }
     }
-    if args.squash {
-        return Err(err("--squash is not supported by this berth yet"));
-    }
     if !matches!(args.progress.as_str(), "auto" | "plain" | "tty") {
         return Err(err(format!(
             "invalid --progress {:?}: use auto, plain or tty",
@@ -257,6 +254,7 @@ pub fn build(settings: &Settings, args: &BuildArgs) -> CliResult {
         labels,
         network: args.network.clone(),
         secrets: secrets(&args.secrets)?,
+        squash: args.squash,
     };
     let quiet = args.quiet;
     let host = CliHost {

@@ -5,6 +5,7 @@
 //! config and are folded into the next committed step's history.
 
 mod mounts;
+mod squash;
 mod state;
 mod steps;
 
@@ -37,6 +38,8 @@ pub struct BuildOptions {
     pub network: Option<String>,
     /// `--secret id=…,src=…`.
     pub secrets: BTreeMap<String, PathBuf>,
+    /// `--squash`: the new layers become one.
+    pub squash: bool,
 }
 
 /// What the executor needs from its caller: images (pulled as `--pull`
@@ -112,6 +115,7 @@ pub fn build(store: &Store, opts: &BuildOptions, host: &dyn BuildHost) -> Result
         file: &file,
         cache: BuildCache::new(store.root()),
         built: HashMap::new(),
+        bases: HashMap::new(),
         global_args: global_args(&file, opts),
         step_no: 0,
         total_steps: needed
@@ -127,6 +131,11 @@ pub fn build(store: &Store, opts: &BuildOptions, host: &dyn BuildHost) -> Result
         .built
         .remove(&target)
         .ok_or_else(|| BuildError::Invalid("the target stage produced no image".into()))?;
+    if opts.squash {
+        let base = exec.bases.get(&target).cloned().flatten();
+        let make = |b: &ImageRecord| steps::plain_container(&exec, b);
+        image = squash::squash(store, base.as_ref(), &image, &make)?;
+    }
     for tag in &opts.tags {
         image = store.tag_image(&ImageQuery::new(image.id.hex(), None), tag)?;
     }
@@ -191,6 +200,8 @@ struct Executor<'a> {
     file: &'a Dockerfile,
     cache: BuildCache,
     built: HashMap<usize, ImageRecord>,
+    /// Each built stage's starting image (None: scratch), for `--squash`.
+    bases: HashMap<usize, Option<ImageRecord>>,
     global_args: BTreeMap<String, String>,
     step_no: usize,
     total_steps: usize,
@@ -251,6 +262,7 @@ impl Executor<'_> {
                 .unwrap_or_default()
         ));
         let image = self.base_image(i, &base)?;
+        self.bases.insert(i, image.clone());
         let mut state = StageState::new(self.store, image, &self.global_args)?;
         for trigger in state.take_onbuild() {
             let ins = parser::parse(&format!("FROM scratch\n{trigger}"))?

@@ -221,9 +221,8 @@ fn healthcheck(h: Option<&Healthcheck>) -> Value {
 }
 
 /// A container of the stage's image for a step (never started for COPY).
-fn step_container(
+fn create_container(
     ex: &Executor<'_>,
-    state: &StageState,
     image: &ImageRecord,
     run: RunOptions,
 ) -> Result<ContainerEntry> {
@@ -244,8 +243,18 @@ fn step_container(
         publish_all: false,
         expose: Vec::new(),
     };
-    let _ = state;
     engine::create(ex.store, req).map_err(invalid)
+}
+
+/// A never-started container of `image` (COPY, `--squash`).
+pub(super) fn plain_container(ex: &Executor<'_>, image: &ImageRecord) -> Result<ContainerEntry> {
+    let opts = RunOptions {
+        cmd: vec!["true".into()],
+        entrypoint: Some(String::new()),
+        network: NetworkMode::None,
+        ..RunOptions::default()
+    };
+    create_container(ex, image, opts)
 }
 
 fn network_options(ex: &Executor<'_>, r: &RunArgs) -> Result<(NetworkMode, Vec<String>)> {
@@ -342,7 +351,7 @@ fn run(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, r: &RunArgs)
         networks,
         ..RunOptions::default()
     };
-    let entry = step_container(ex, state, &image, opts)?;
+    let entry = create_container(ex, &image, opts)?;
     let result = (|| {
         let code = foreground::run_attached(
             ex.store,
@@ -549,7 +558,7 @@ fn copy(
                 network: NetworkMode::None,
                 ..RunOptions::default()
             };
-            let entry = step_container(ex, state, &image, opts)?;
+            let entry = create_container(ex, &image, opts)?;
             let r = crate::runtime::hostmount::mount_container(ex.store, &entry)
                 .map_err(invalid)
                 .and_then(|merged| {
