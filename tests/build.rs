@@ -522,6 +522,8 @@ fn many_small_dockerfiles_build_and_run_as_docker_would() {
         ("whiteout-deletes", "RUN echo a > /gone\nRUN rm /gone", &[], &["sh", "-c", "test -e /gone && echo there || echo deleted"], "deleted"),
         ("label-expands", "ARG L=lbl\nLABEL v=$L\nRUN true", &[], &["true"], ""),
         ("onbuild-recorded", "ONBUILD RUN echo later\nRUN true", &[], &["true"], ""),
+        ("run-heredoc-shebang", "RUN <<EOF\n#!/bin/sh\necho shebang > /o\nEOF", &[], &["cat", "/o"], "shebang"),
+        ("copy-heredoc-expands", "ENV WHO=world\nCOPY <<EOF /hi\nhello $WHO\nEOF", &[], &["cat", "/hi"], "hello world"),
         ("escape-continuation", "RUN echo one \\\n  two > /o", &[], &["cat", "/o"], "one two"),
     ];
     for (name, body, files, cmd, want) in cases {

@@ -284,26 +284,34 @@ fn run(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, r: &RunArgs)
             "a RUN needs a base image with a shell: this stage starts FROM scratch",
         ));
     };
-    let argv = match (&r.cmd, r.heredocs.as_slice()) {
-        // `RUN <<EOF`: the heredoc is the script, run by the stage's shell.
-        (ShellOrExec::Shell(text), [doc]) if text.trim_start().starts_with("<<") => {
+    // A heredoc script with a #! line runs as a file, as BuildKit does.
+    let mut script_dir = None;
+    let argv = match r.heredoc_command() {
+        Some(
+            parser::HeredocCommand::Inline(text) | parser::HeredocCommand::Reconstituted(text),
+        ) => {
             let mut argv = state.shell();
-            argv.push(doc.content.clone());
+            argv.push(text);
             argv
         }
-        // `RUN cmd <<EOF`: the shell gets the heredoc back as its own.
-        (ShellOrExec::Shell(text), docs) if !docs.is_empty() => {
-            let mut script = text.clone();
-            for d in docs {
-                script.push('\n');
-                script.push_str(&d.content);
-                script.push_str(&d.name);
-            }
+        Some(parser::HeredocCommand::Script { name, content }) => {
+            use std::os::unix::fs::PermissionsExt;
+            let dir = ex
+                .store
+                .root()
+                .join("build")
+                .join(format!("pipes-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(invalid)?;
+            let file = dir.join(&name);
+            std::fs::write(&file, &content).map_err(invalid)?;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755))
+                .map_err(invalid)?;
+            script_dir = Some(dir);
             let mut argv = state.shell();
-            argv.push(script);
+            argv.push(format!("/dev/pipes/{name}"));
             argv
         }
-        (cmd, _) => command(state, cmd),
+        None => command(state, &r.cmd),
     };
     let (network, networks) = network_options(ex, r)?;
     // Build args reach RUN as environment (ENV wins), but are not kept.
@@ -338,7 +346,12 @@ fn run(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, r: &RunArgs)
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let mounts = super::mounts::plan(ex, stage, &r.mounts)?;
+    let mut mounts = super::mounts::plan(ex, stage, &r.mounts)?;
+    if let Some(dir) = &script_dir {
+        mounts
+            .volumes
+            .push(format!("{}:/dev/pipes:ro", dir.display()));
+    }
     let opts = RunOptions {
         cmd: argv.clone(),
         entrypoint: Some(String::new()),
@@ -378,6 +391,9 @@ fn run(ex: &mut Executor<'_>, stage: usize, state: &mut StageState, r: &RunArgs)
         )
     })();
     remove_container(ex.store, &entry);
+    if let Some(dir) = &script_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     for img in &mounts.mounted_images {
         let _ = crate::runtime::hostmount::unmount_image(ex.store, img);
     }

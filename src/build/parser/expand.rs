@@ -1,49 +1,142 @@
-//! docker's shell-word expansion for Dockerfile instructions (BuildKit's
-//! `shell.Lex`): quotes, the escape character, `$VAR`, `${VAR}` and the
-//! `:-` `-` `:+` `+` `:?` `?` forms. Missing variables expand to "".
+//! Docker's shell-word expansion (BuildKit's `shell.Lex`): quotes, escapes,
+//! `$VAR`, `${VAR}` and the `${VAR:-x}` family, applied by the executor to
+//! ADD, COPY, ENV, EXPOSE, FROM, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR
+//! words and to COPY/ADD heredocs. It is not a shell: no command
+//! substitution, globbing or arithmetic; unset variables expand to nothing.
 
 /// Why a word could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExpandError {
-    #[error("unexpected end of statement while looking for matching {0}")]
-    Unterminated(char),
+    /// `${NAME:?message}` / `${NAME?message}` on an empty or unset NAME.
     #[error("{name}: {message}")]
     Required { name: String, message: String },
-    #[error("invalid variable substitution: {0}")]
-    BadSubstitution(String),
+    #[error("unexpected end of statement while looking for matching {0}")]
+    Unterminated(String),
+    #[error("syntax error: missing '}}' in a ${{...}} substitution")]
+    MissingBrace,
+    #[error("syntax error: missing '/' in ${{...}}")]
+    MissingSlash,
+    #[error("syntax error: bad substitution (a ${{...}} needs a variable name)")]
+    BadSubstitution,
+    #[error(
+        "unsupported modifier ({0}) in substitution; use one of :- - :+ + :? ? # ## % %% / //"
+    )]
+    UnsupportedModifier(String),
+    #[error("invalid pattern ({pattern}) in substitution: {reason}")]
+    InvalidPattern { pattern: String, reason: String },
 }
 
-type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+/// Expands one word: quotes removed, escapes processed, variables replaced;
+/// whitespace inside the result is kept.
+pub fn expand_word(
+    word: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    escape: char,
+) -> Result<String, ExpandError> {
+    Lexer::new(word, lookup, escape).run().map(|(s, _)| s)
+}
+
+/// Expands `text` and splits the result on whitespace outside quotes
+/// (whitespace coming from a variable's value splits too, as in docker).
+pub fn expand_words(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    escape: char,
+) -> Result<Vec<String>, ExpandError> {
+    Lexer::new(text, lookup, escape).run().map(|(_, w)| w)
+}
+
+/// Expands a COPY/ADD heredoc body whose delimiter was not quoted: only
+/// variables and backslash escapes are processed; quotes stay (BuildKit's
+/// "raw" expansion, which always uses `\` as the escape).
+pub fn expand_heredoc(
+    content: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, ExpandError> {
+    let mut lexer = Lexer::new(content, lookup, '\\');
+    lexer.process_quotes = false;
+    lexer.run().map(|(s, _)| s)
+}
+
+/// A heredoc delimiter word with quotes removed, and whether any part of it
+/// was quoted; `None` unless it is exactly one word.
+pub(super) fn heredoc_name(word: &str) -> Option<(String, bool)> {
+    let none = |_: &str| None;
+    let mut lexer = Lexer::new(word, &none, '\\');
+    lexer.keep_unset = true;
+    let (_, words) = lexer.run().ok()?;
+    match <[String; 1]>::try_from(words) {
+        Ok([name]) => Some((name, lexer.quotes > 0)),
+        Err(_) => None,
+    }
+}
+
+/// The result split into words as it is built.
+#[derive(Default)]
+struct Words {
+    words: Vec<String>,
+    buf: String,
+    in_word: bool,
+}
+
+impl Words {
+    fn add_char(&mut self, c: char) {
+        if c.is_whitespace() {
+            if self.in_word && !self.buf.is_empty() {
+                self.words.push(std::mem::take(&mut self.buf));
+                self.in_word = false;
+            }
+        } else {
+            self.add_raw_char(c);
+        }
+    }
+
+    fn add_raw_char(&mut self, c: char) {
+        self.buf.push(c);
+        self.in_word = true;
+    }
+
+    fn add_string(&mut self, s: &str) {
+        s.chars().for_each(|c| self.add_char(c));
+    }
+
+    fn add_raw_string(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.in_word = true;
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if !self.buf.is_empty() {
+            self.words.push(self.buf);
+        }
+        self.words
+    }
+}
 
 struct Lexer<'a> {
     chars: Vec<char>,
     pos: usize,
-    lookup: Lookup<'a>,
     escape: char,
-}
-
-/// One expanded word: quotes removed, variables substituted.
-pub fn expand_word(word: &str, lookup: Lookup<'_>, escape: char) -> Result<String, ExpandError> {
-    let words = Lexer::new(word, lookup, escape).run(false)?;
-    Ok(words.concat())
-}
-
-/// Expands and splits on unquoted whitespace (EXPOSE, VOLUME lists).
-pub fn expand_words(
-    text: &str,
-    lookup: Lookup<'_>,
-    escape: char,
-) -> Result<Vec<String>, ExpandError> {
-    Lexer::new(text, lookup, escape).run(true)
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    process_quotes: bool,
+    /// Leave unset variables as written (for heredoc delimiters).
+    keep_unset: bool,
+    raw_escapes: bool,
+    /// Quote delimiters consumed so far.
+    quotes: usize,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(text: &str, lookup: Lookup<'a>, escape: char) -> Lexer<'a> {
+    fn new(text: &str, lookup: &'a dyn Fn(&str) -> Option<String>, escape: char) -> Self {
         Lexer {
             chars: text.chars().collect(),
             pos: 0,
-            lookup,
             escape,
+            lookup,
+            process_quotes: true,
+            keep_unset: false,
+            raw_escapes: false,
+            quotes: 0,
         }
     }
 
@@ -52,262 +145,431 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let c = self.peek();
+        let c = self.peek()?;
         self.pos += 1;
-        c
+        Some(c)
     }
 
-    fn run(mut self, split: bool) -> Result<Vec<String>, ExpandError> {
-        let mut words = Vec::new();
-        let mut cur = String::new();
-        let mut in_word = false;
-        while let Some(c) = self.next() {
-            match c {
-                c if split && c.is_whitespace() => {
-                    if in_word {
-                        words.push(std::mem::take(&mut cur));
-                        in_word = false;
-                    }
-                }
-                '\'' => {
-                    in_word = true;
-                    loop {
-                        match self.next() {
-                            Some('\'') => break,
-                            Some(ch) => cur.push(ch),
-                            None => return Err(ExpandError::Unterminated('\'')),
-                        }
-                    }
-                }
-                '"' => {
-                    in_word = true;
-                    self.double_quoted(&mut cur)?;
-                }
-                '$' => {
-                    in_word = true;
-                    let v = self.variable()?;
-                    cur.push_str(&v);
-                }
-                c if c == self.escape => {
-                    in_word = true;
-                    match self.next() {
-                        Some(n) => cur.push(n),
-                        // A trailing escape stays as it is.
-                        None => cur.push(c),
-                    }
-                }
-                c => {
-                    in_word = true;
-                    cur.push(c);
-                }
-            }
-        }
-        if in_word || !split {
-            words.push(cur);
-        }
-        Ok(words)
+    fn run(&mut self) -> Result<(String, Vec<String>), ExpandError> {
+        self.until(None, false)
     }
 
-    fn double_quoted(&mut self, out: &mut String) -> Result<(), ExpandError> {
-        loop {
-            match self.next() {
-                None => return Err(ExpandError::Unterminated('"')),
-                Some('"') => return Ok(()),
-                Some('$') => {
-                    let v = self.variable()?;
-                    out.push_str(&v);
-                }
-                Some(c) if c == self.escape => match self.peek() {
-                    Some(n) if n == '"' || n == '$' || n == self.escape => {
-                        out.push(n);
-                        self.pos += 1;
-                    }
-                    _ => out.push(c),
-                },
-                Some(c) => out.push(c),
-            }
-        }
+    /// Processes up to `stop` (consumed) or the end, with escapes kept in the
+    /// output when `raw_escapes` (for patterns).
+    fn until(
+        &mut self,
+        stop: Option<char>,
+        raw_escapes: bool,
+    ) -> Result<(String, Vec<String>), ExpandError> {
+        let saved = std::mem::replace(&mut self.raw_escapes, raw_escapes);
+        let result = self.until_inner(stop);
+        self.raw_escapes = saved;
+        result
     }
 
-    fn name(&mut self) -> String {
-        let mut name = String::new();
+    fn until_inner(&mut self, stop: Option<char>) -> Result<(String, Vec<String>), ExpandError> {
+        let mut result = String::new();
+        let mut words = Words::default();
         while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                name.push(c);
+            if Some(c) == stop {
                 self.pos += 1;
-            } else {
-                break;
+                return Ok((result, words.finish()));
+            }
+            match c {
+                '$' => {
+                    let value = self.dollar()?;
+                    result.push_str(&value);
+                    words.add_string(&value);
+                }
+                '<' => {
+                    let text = self.possible_heredoc();
+                    result.push_str(&text);
+                    words.add_raw_string(&text);
+                }
+                '\'' if self.process_quotes => {
+                    let text = self.single_quoted()?;
+                    result.push_str(&text);
+                    words.add_raw_string(&text);
+                }
+                '"' if self.process_quotes => {
+                    let text = self.double_quoted()?;
+                    result.push_str(&text);
+                    words.add_raw_string(&text);
+                }
+                _ => {
+                    self.pos += 1;
+                    if c == self.escape {
+                        if self.raw_escapes {
+                            words.add_raw_char(c);
+                            result.push(c);
+                        }
+                        // A trailing escape is dropped.
+                        let Some(escaped) = self.next() else { break };
+                        words.add_raw_char(escaped);
+                        result.push(escaped);
+                    } else {
+                        words.add_char(c);
+                        result.push(c);
+                    }
+                }
             }
         }
-        name
-    }
-
-    /// After a `$`: `NAME`, `{NAME…}`, or a lone `$`.
-    fn variable(&mut self) -> Result<String, ExpandError> {
-        match self.peek() {
-            Some('{') => {
-                self.pos += 1;
-                self.braced()
-            }
-            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-                let name = self.name();
-                Ok((self.lookup)(&name).unwrap_or_default())
-            }
-            Some(c) if c.is_ascii_digit() => {
-                // Positional parameters are always empty in a Dockerfile.
-                self.pos += 1;
-                Ok(String::new())
-            }
-            _ => Ok("$".to_string()),
+        match stop {
+            Some(c) => Err(ExpandError::Unterminated(c.to_string())),
+            None => Ok((result, words.finish())),
         }
     }
 
-    /// The word after a modifier, up to the matching `}`, expanded.
-    fn modifier_word(&mut self) -> Result<String, ExpandError> {
+    fn single_quoted(&mut self) -> Result<String, ExpandError> {
+        self.pos += 1;
+        self.quotes += 1;
         let mut out = String::new();
         loop {
             match self.next() {
-                None => return Err(ExpandError::Unterminated('}')),
-                Some('}') => return Ok(out),
-                Some('$') => {
-                    let v = self.variable()?;
-                    out.push_str(&v);
-                }
-                Some('\'') => loop {
-                    match self.next() {
-                        Some('\'') => break,
-                        Some(ch) => out.push(ch),
-                        None => return Err(ExpandError::Unterminated('\'')),
-                    }
-                },
-                Some('"') => self.double_quoted(&mut out)?,
-                Some(c) if c == self.escape => {
-                    if let Some(n) = self.next() {
-                        out.push(n);
-                    }
-                }
+                None => return Err(ExpandError::Unterminated("single-quote".into())),
+                Some('\'') => return Ok(out),
                 Some(c) => out.push(c),
             }
         }
     }
 
-    fn braced(&mut self) -> Result<String, ExpandError> {
+    fn double_quoted(&mut self) -> Result<String, ExpandError> {
+        self.pos += 1;
+        self.quotes += 1;
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                None => return Err(ExpandError::Unterminated("double-quote".into())),
+                Some('"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some('$') => out.push_str(&self.dollar()?),
+                Some(mut c) => {
+                    self.pos += 1;
+                    if c == self.escape {
+                        if self.raw_escapes {
+                            out.push(c);
+                        }
+                        // Inside double quotes only ", $ and the escape
+                        // itself can be escaped; other escapes stay literal.
+                        match self.peek() {
+                            None => continue,
+                            Some(n) if n == '"' || n == '$' || n == self.escape => {
+                                self.pos += 1;
+                                c = n;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    /// `<<` and the blanks after it stay glued to the next word, so a
+    /// heredoc marker like `<< EOF` is one word.
+    fn possible_heredoc(&mut self) -> String {
+        self.pos += 1;
+        if self.peek() != Some('<') {
+            return "<".into();
+        }
+        self.pos += 1;
+        let mut out = String::from("<<");
+        while let Some(c) = self.peek().filter(|c| matches!(c, ' ' | '\t' | '\r')) {
+            out.push(c);
+            self.pos += 1;
+        }
+        out
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+    }
+
+    fn dollar(&mut self) -> Result<String, ExpandError> {
+        self.pos += 1;
+        if self.peek() != Some('{') {
+            let name = self.name();
+            if name.is_empty() {
+                return Ok("$".into());
+            }
+            return Ok(match self.get(&name) {
+                Some(v) => v,
+                None if self.keep_unset => format!("${name}"),
+                None => String::new(),
+            });
+        }
+        self.pos += 1;
+        match self.peek() {
+            None => return Err(ExpandError::MissingBrace),
+            Some('{' | '}' | ':') => return Err(ExpandError::BadSubstitution),
+            Some(_) => {}
+        }
         let name = self.name();
-        if name.is_empty() {
-            return Err(ExpandError::BadSubstitution(format!(
-                "${{{}",
-                self.chars[self.pos..].iter().collect::<String>()
-            )));
+        let Some(op) = self.next() else {
+            return Err(ExpandError::MissingBrace);
+        };
+        match op {
+            '}' => Ok(match self.get(&name) {
+                Some(v) => v,
+                None if self.keep_unset => format!("${{{name}}}"),
+                None => String::new(),
+            }),
+            ':' | '+' | '-' | '?' | '#' | '%' => self.modifier(name, op),
+            '/' => self.replace(name),
+            other => Err(ExpandError::UnsupportedModifier(other.to_string())),
         }
-        let value = (self.lookup)(&name);
-        match self.next() {
-            Some('}') => Ok(value.unwrap_or_default()),
-            Some(':') => {
-                let op = self.next();
-                let word = self.modifier_word()?;
-                let set = value.as_deref().is_some_and(|v| !v.is_empty());
-                match op {
-                    Some('-') => Ok(if set { value.unwrap_or_default() } else { word }),
-                    Some('+') => Ok(if set { word } else { String::new() }),
-                    Some('?') if set => Ok(value.unwrap_or_default()),
-                    Some('?') => Err(ExpandError::Required {
-                        name,
-                        message: if word.is_empty() {
-                            "parameter null or not set".into()
-                        } else {
-                            word
-                        },
-                    }),
-                    _ => Err(ExpandError::BadSubstitution(name)),
-                }
-            }
-            Some(op @ ('-' | '+' | '?')) => {
-                let word = self.modifier_word()?;
-                match (op, value) {
-                    ('-', Some(v)) => Ok(v),
-                    ('-', None) => Ok(word),
-                    ('+', Some(_)) => Ok(word),
-                    ('+', None) => Ok(String::new()),
-                    ('?', Some(v)) => Ok(v),
-                    _ => Err(ExpandError::Required {
-                        name,
-                        message: if word.is_empty() {
-                            "parameter not set".into()
-                        } else {
-                            word
-                        },
-                    }),
-                }
-            }
-            Some(_) => Err(ExpandError::BadSubstitution(name)),
-            None => Err(ExpandError::Unterminated('}')),
+    }
+
+    /// `${name<op>word}` for the default/alternative/required/trim forms.
+    fn modifier(&mut self, name: String, first: char) -> Result<String, ExpandError> {
+        let mut op_text = first.to_string();
+        let null_is_unset = first == ':';
+        let op = if null_is_unset {
+            let Some(op) = self.next() else {
+                return Err(ExpandError::MissingBrace);
+            };
+            op_text.push(op);
+            op
+        } else {
+            first
+        };
+        let pattern_op = op == '#' || op == '%';
+        if null_is_unset && pattern_op {
+            return Err(ExpandError::UnsupportedModifier(op_text));
         }
+        let word = self.until_brace('}', pattern_op, ExpandError::MissingBrace)?;
+        let value = self.get(&name);
+        if self.keep_unset && value.is_none() {
+            return Ok(format!("${{{name}{op_text}{word}}}"));
+        }
+        let empty = match &value {
+            None => true,
+            Some(v) => null_is_unset && v.is_empty(),
+        };
+        match op {
+            '-' => Ok(if empty {
+                word
+            } else {
+                value.unwrap_or_default()
+            }),
+            '+' => Ok(if empty { String::new() } else { word }),
+            '?' if empty => {
+                let message = if !word.is_empty() {
+                    word
+                } else if value.is_none() {
+                    "is not allowed to be unset".into()
+                } else {
+                    "is not allowed to be empty".into()
+                };
+                Err(ExpandError::Required { name, message })
+            }
+            '?' => Ok(value.unwrap_or_default()),
+            '#' | '%' => {
+                let (greedy, pattern) = match word.strip_prefix(op) {
+                    Some(rest) => (true, rest.to_string()),
+                    None => (false, word),
+                };
+                let value = value.unwrap_or_default();
+                let glob = Glob::new(&pattern)?;
+                Ok(if op == '#' {
+                    glob.trim_prefix(&value, greedy)
+                } else {
+                    glob.trim_suffix(&value, greedy)
+                })
+            }
+            _ => Err(ExpandError::UnsupportedModifier(op_text)),
+        }
+    }
+
+    /// `${name/pattern/replacement}` and `${name//pattern/replacement}`.
+    fn replace(&mut self, name: String) -> Result<String, ExpandError> {
+        let all = self.peek() == Some('/');
+        if all {
+            self.pos += 1;
+        }
+        let pattern = self.until_brace('/', true, ExpandError::MissingSlash)?;
+        let replacement = self.until_brace('}', true, ExpandError::MissingBrace)?;
+        let Some(value) = self.get(&name) else {
+            if self.keep_unset {
+                return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
+            }
+            return Ok(String::new());
+        };
+        Ok(Glob::new(&pattern)?.replace(&value, &replacement, all))
+    }
+
+    /// A nested word up to `stop`; running out of input is `at_end`.
+    fn until_brace(
+        &mut self,
+        stop: char,
+        raw_escapes: bool,
+        at_end: ExpandError,
+    ) -> Result<String, ExpandError> {
+        match self.until(Some(stop), raw_escapes) {
+            Ok((word, _)) => Ok(word),
+            Err(_) if self.peek().is_none() => Err(at_end),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A variable name: letters, digits and `_`; or all the digits of a
+    /// positional parameter; or one special parameter (`$@`, `$$`...).
+    fn name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(c) = self.peek() {
+            if name.is_empty() && c.is_ascii_digit() {
+                while let Some(d) = self.peek().filter(char::is_ascii_digit) {
+                    name.push(d);
+                    self.pos += 1;
+                }
+                return name;
+            }
+            if name.is_empty() && matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+                self.pos += 1;
+                return c.to_string();
+            }
+            if !(c.is_alphanumeric() || c == '_') {
+                break;
+            }
+            name.push(c);
+            self.pos += 1;
+        }
+        name
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A shell pattern (`*`, `?`, `\` escapes; no brackets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Star,
+    Any,
+    Char(char),
+}
 
-    fn env(k: &str) -> Option<String> {
-        match k {
-            "A" => Some("apple".into()),
-            "E" => Some(String::new()),
-            "SP" => Some("a b".into()),
-            _ => None,
+struct Glob(Vec<Token>);
+
+impl Glob {
+    fn new(pattern: &str) -> Result<Glob, ExpandError> {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        while let Some(&c) = chars.get(i) {
+            i += 1;
+            match c {
+                '*' => tokens.push(Token::Star),
+                '?' => tokens.push(Token::Any),
+                '\\' => match chars.get(i) {
+                    // `\}` and `\/` only protect the ${...} syntax.
+                    Some('}' | '/') => {}
+                    Some(&e @ ('*' | '?' | '\\')) => {
+                        tokens.push(Token::Char(e));
+                        i += 1;
+                    }
+                    other => {
+                        return Err(ExpandError::InvalidPattern {
+                            pattern: pattern.to_string(),
+                            reason: format!(
+                                "invalid escape '\\{}'",
+                                other.map(|c| c.to_string()).unwrap_or_default()
+                            ),
+                        })
+                    }
+                },
+                c => tokens.push(Token::Char(c)),
+            }
         }
+        Ok(Glob(tokens))
     }
 
-    fn x(s: &str) -> String {
-        expand_word(s, &env, '\\').unwrap_or_else(|e| format!("ERR {e}"))
+    /// For each `j`, whether the pattern matches all of `text[..j]`.
+    fn prefix_matches(tokens: &[Token], text: &[char]) -> Vec<bool> {
+        // row[j]: tokens[..k] matches text[..j], advanced token by token.
+        let mut row = vec![false; text.len() + 1];
+        row[0] = true;
+        for token in tokens {
+            let mut next = vec![false; text.len() + 1];
+            for j in 0..=text.len() {
+                next[j] = match token {
+                    Token::Star => row[j] || (j > 0 && next[j - 1]),
+                    Token::Any => j > 0 && row[j - 1],
+                    Token::Char(c) => j > 0 && row[j - 1] && text[j - 1] == *c,
+                };
+            }
+            row = next;
+        }
+        row
     }
 
-    #[test]
-    fn variables_and_modifiers() {
-        assert_eq!(x("$A"), "apple");
-        assert_eq!(x("${A}s"), "apples");
-        assert_eq!(x("$MISSING-x"), "-x");
-        assert_eq!(x("${MISSING:-def}"), "def");
-        assert_eq!(x("${E:-def}"), "def");
-        assert_eq!(x("${E-def}"), "");
-        assert_eq!(x("${MISSING-def}"), "def");
-        assert_eq!(x("${A:+alt}"), "alt");
-        assert_eq!(x("${E:+alt}"), "");
-        assert_eq!(x("${E+alt}"), "alt");
-        assert_eq!(x("${MISSING:-${A}}"), "apple");
-        assert_eq!(x("${A:?}"), "apple");
-        assert_eq!(x("${MISSING:?is required}"), "ERR MISSING: is required");
-        assert_eq!(x("$"), "$");
-        assert_eq!(x("a$"), "a$");
-        assert_eq!(x("$1x"), "x");
+    fn trim_prefix(&self, value: &str, longest: bool) -> String {
+        let text: Vec<char> = value.chars().collect();
+        let matches = Self::prefix_matches(&self.0, &text);
+        let mut ends = (0..=text.len()).filter(|&j| matches[j]);
+        let end = if longest {
+            ends.next_back()
+        } else {
+            ends.next()
+        };
+        end.map_or_else(|| value.to_string(), |j| text[j..].iter().collect())
     }
 
-    #[test]
-    fn quotes_and_escapes() {
-        assert_eq!(x("'$A'"), "$A");
-        assert_eq!(x("\"$A b\""), "apple b");
-        assert_eq!(x("\\$A"), "$A");
-        assert_eq!(x("\"\\$A\""), "$A");
-        assert_eq!(x("\"a\\nb\""), "a\\nb");
-        assert_eq!(x("a\\ b"), "a b");
-        assert_eq!(
-            x("\"unterminated"),
-            "ERR unexpected end of statement while looking for matching \""
-        );
-        assert_eq!(
-            x("${A"),
-            "ERR unexpected end of statement while looking for matching }"
-        );
-        assert_eq!(expand_word("`$A", &env, '`').as_deref(), Ok("$A"));
+    fn trim_suffix(&self, value: &str, longest: bool) -> String {
+        let reversed: Vec<char> = value.chars().rev().collect();
+        let tokens: Vec<Token> = self.0.iter().rev().copied().collect();
+        let matches = Self::prefix_matches(&tokens, &reversed);
+        let mut ends = (0..=reversed.len()).filter(|&j| matches[j]);
+        let end = if longest {
+            ends.next_back()
+        } else {
+            ends.next()
+        };
+        end.map_or_else(
+            || value.to_string(),
+            |j| reversed[j..].iter().rev().collect(),
+        )
     }
 
-    #[test]
-    fn splitting_keeps_quoted_spaces() {
-        let w = expand_words("80  \"a b\" $SP '$A'", &env, '\\').expect("words");
-        assert_eq!(w, ["80", "a b", "a b", "$A"]);
-        assert_eq!(
-            expand_words("   ", &env, '\\').expect("none"),
-            Vec::<String>::new()
-        );
+    /// Replaces the leftmost-longest match (or every one, left to right).
+    fn replace(&self, value: &str, replacement: &str, all: bool) -> String {
+        let text: Vec<char> = value.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        let mut last_end: Option<usize> = None;
+        while i <= text.len() {
+            let longest = if last_end.is_some() && !all {
+                None
+            } else {
+                let matches = Self::prefix_matches(&self.0, &text[i..]);
+                // An empty match right after a match does not count (Go's
+                // regexp rule), so `*` replaces a value once, not twice.
+                matches
+                    .iter()
+                    .rposition(|&m| m)
+                    .filter(|&len| len > 0 || last_end != Some(i))
+            };
+            match longest {
+                Some(len) => {
+                    out.push_str(replacement);
+                    last_end = Some(i + len);
+                    if len == 0 {
+                        if let Some(&c) = text.get(i) {
+                            out.push(c);
+                        }
+                        i += 1;
+                    } else {
+                        i += len;
+                    }
+                }
+                None => {
+                    if let Some(&c) = text.get(i) {
+                        out.push(c);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        out
     }
 }

@@ -1,193 +1,265 @@
-//! Physical lines → logical lines: directives at the top, comments, blank
-//! lines, continuations (the escape character at the end of a line), and
-//! heredoc bodies, which are read verbatim.
+//! Physical lines to logical lines: parser directives at the top, comments,
+//! blank lines, and continuations with the escape character, as BuildKit's
+//! scanner does. Each logical line remembers where its pieces came from so
+//! errors can name a line and column.
 
-use super::{err, Heredoc, ParseError};
+use super::{Located, ParseError};
 
-pub(super) struct LogicalLine {
-    /// 1-based number of the line the instruction starts on.
-    pub line: usize,
-    pub text: String,
+/// The directives found at the top of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Directives {
+    pub escape: char,
+    pub syntax: Option<String>,
 }
 
-/// `# syntax=…` and `# escape=…` at the very top; returns the escape
-/// character, the syntax and the index of the first line after them.
-pub(super) fn directives(text: &str) -> Result<(char, Option<String>, usize), ParseError> {
-    let mut escape = '\\';
-    let mut syntax = None;
-    let mut seen = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let l = raw.trim();
-        let Some(body) = l.strip_prefix('#') else {
-            return Ok((escape, syntax, i));
-        };
-        let Some((k, v)) = body.split_once('=') else {
-            return Ok((escape, syntax, i));
-        };
-        let key = k.trim().to_ascii_lowercase();
-        if key.is_empty() || key.contains(char::is_whitespace) {
-            return Ok((escape, syntax, i));
-        }
-        if seen.contains(&key) {
-            return Err(err(
-                i + 1,
-                1,
-                format!("only one {key} parser directive can be used"),
-            ));
-        }
-        let v = v.trim();
-        match key.as_str() {
-            "escape" => {
-                escape = match v {
-                    "\\" => '\\',
-                    "`" => '`',
-                    _ => {
-                        return Err(err(
-                            i + 1,
-                            1,
-                            format!("invalid escape token '{v}' does not match ` or \\"),
-                        ))
-                    }
-                }
-            }
-            "syntax" => syntax = Some(v.to_string()),
-            // Other directives (check=…) are accepted and have no effect here.
-            _ => {}
-        }
-        seen.push(key);
-    }
-    Ok((escape, syntax, text.lines().count()))
-}
-
-pub(super) struct Lines<'a> {
+/// The Dockerfile's physical lines and a cursor over them.
+pub(super) struct Source<'a> {
+    /// Physical lines with their line terminators (heredoc bodies keep them).
     lines: Vec<&'a str>,
-    pos: usize,
+    next: usize,
     escape: char,
 }
 
-impl<'a> Lines<'a> {
-    pub fn new(text: &'a str, start: usize, escape: char) -> Lines<'a> {
-        Lines {
-            lines: text.lines().collect(),
-            pos: start,
-            escape,
+/// One instruction's text with its continuations joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct LogicalLine {
+    pub text: String,
+    pub start_line: usize,
+    segments: Vec<Segment>,
+}
+
+/// Where a piece of a logical line starts: byte offset in `text`, 1-based
+/// physical line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl LogicalLine {
+    /// The 1-based (line, column) of a byte offset in `text`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let Some(segment) = self.segments.iter().rev().find(|s| s.offset <= offset) else {
+            return (self.start_line, 1);
+        };
+        let chars = self
+            .text
+            .get(segment.offset..offset)
+            .map_or(offset - segment.offset, |s| s.chars().count());
+        (segment.line, segment.column + chars)
+    }
+
+    pub fn error(&self, located: Located) -> ParseError {
+        let (line, column) = self.position(located.offset);
+        ParseError {
+            line,
+            column,
+            message: located.message,
         }
     }
 
-    pub fn escape(&self) -> char {
-        self.escape
+    fn push(&mut self, piece: &str, line: usize, column: usize) {
+        self.segments.push(Segment {
+            offset: self.text.len(),
+            line,
+            column,
+        });
+        self.text.push_str(piece);
     }
+}
 
-    fn is_comment(l: &str) -> bool {
-        l.trim_start().starts_with('#')
+fn trim_newline(line: &str) -> &str {
+    line.trim_end_matches(['\r', '\n'])
+}
+
+fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// Strips a trailing continuation (the escape character, then only spaces
+/// or tabs) and says whether the instruction ends on this line. An escaped
+/// escape character (`foo\\`) is not a continuation, as in BuildKit.
+fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
+    let body = line.trim_end_matches([' ', '\t']);
+    let Some(before) = body.strip_suffix(escape) else {
+        return (line, true);
+    };
+    match before.chars().last() {
+        Some(c) if c == escape => (line, true),
+        _ => (before, false),
     }
+}
 
-    /// The line without its trailing escape (and whitespace), if it continues.
-    fn continued(&self, l: &str) -> Option<usize> {
-        let t = l.trim_end();
-        t.ends_with(self.escape)
-            .then(|| t.len() - self.escape.len_utf8())
+/// A `# name=value` line, if it is shaped like one.
+fn directive(line: &str) -> Option<(String, String)> {
+    let rest = line.trim_start().strip_prefix('#')?.trim_start();
+    let name_len = rest
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_alphabetic() || (*i > 0 && c.is_ascii_digit())))
+        .map_or(rest.len(), |(i, _)| i);
+    if name_len == 0 {
+        return None;
     }
+    let (name, rest) = rest.split_at(name_len);
+    let value = rest.trim_start().strip_prefix('=')?.trim();
+    if value.is_empty() {
+        return None;
+    }
+    Some((name.to_ascii_lowercase(), value.to_string()))
+}
 
-    /// The next instruction's text, continuations joined.
-    pub fn next_line(&mut self) -> Result<Option<LogicalLine>, ParseError> {
-        while self.pos < self.lines.len() {
-            let l = self.lines[self.pos];
-            if l.trim().is_empty() || Self::is_comment(l) {
-                self.pos += 1;
-                continue;
+impl<'a> Source<'a> {
+    /// Splits `text` into lines and reads the parser directives at its top.
+    pub fn new(text: &'a str) -> Result<(Self, Directives), ParseError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut directives = Directives {
+            escape: '\\',
+            syntax: None,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for (index, raw) in lines.iter().enumerate() {
+            let Some((name, value)) = directive(trim_newline(raw)) else {
+                break;
+            };
+            if !matches!(name.as_str(), "syntax" | "escape" | "check") {
+                break;
             }
-            let start = self.pos + 1;
-            let mut text = String::new();
-            let mut cur = l;
-            loop {
-                self.pos += 1;
-                match self.continued(cur) {
-                    Some(cut) => {
-                        text.push_str(&cur[..cut]);
-                        // Comment and empty lines inside a continuation are skipped.
-                        loop {
-                            match self.lines.get(self.pos) {
-                                Some(n) if Self::is_comment(n) || n.trim().is_empty() => {
-                                    self.pos += 1
-                                }
-                                Some(n) => {
-                                    cur = n;
-                                    break;
-                                }
-                                None => return Ok(Some(LogicalLine { line: start, text })),
-                            }
-                        }
+            let here = |message: String| ParseError {
+                line: index + 1,
+                column: 1,
+                message,
+            };
+            if seen.contains(&name) {
+                return Err(here(format!(
+                    "only one {name} parser directive can be used; remove the repeated one"
+                )));
+            }
+            seen.push(name.clone());
+            match name.as_str() {
+                "escape" => match value.as_str() {
+                    "\\" => directives.escape = '\\',
+                    "`" => directives.escape = '`',
+                    _ => {
+                        return Err(here(format!(
+                            "invalid escape token '{value}' does not match ` or \\"
+                        )))
                     }
-                    None => {
-                        text.push_str(cur);
-                        return Ok(Some(LogicalLine { line: start, text }));
-                    }
-                }
+                },
+                "syntax" => directives.syntax = Some(value),
+                // `check` configures BuildKit's linter; berth has none.
+                _ => {}
             }
         }
-        Ok(None)
+        let escape = directives.escape;
+        Ok((
+            Source {
+                lines,
+                next: 0,
+                escape,
+            },
+            directives,
+        ))
     }
 
-    /// Reads the bodies of the heredocs `<<WORD` that `args` opens, in
-    /// order, from the lines after the instruction.
-    pub fn heredocs(&mut self, l: &LogicalLine, args: &str) -> Result<Vec<Heredoc>, ParseError> {
-        let mut docs = Vec::new();
-        for word in args.split_whitespace() {
-            let Some(spec) = word.strip_prefix("<<") else {
-                continue;
-            };
-            let (strip_tabs, spec) = match spec.strip_prefix('-') {
-                Some(s) => (true, s),
-                None => (false, spec),
-            };
-            let quoted = spec.len() >= 2
-                && (spec.starts_with('"') && spec.ends_with('"')
-                    || spec.starts_with('\'') && spec.ends_with('\''));
-            let name = if quoted {
-                &spec[1..spec.len() - 1]
-            } else {
-                spec
-            };
-            // Anything after the name (`<<EOF>file`) is the shell's business.
-            let name: String = name
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if name.is_empty() {
+    /// The next instruction's logical line, or `None` at the end.
+    pub fn next_logical(&mut self) -> Option<LogicalLine> {
+        while let Some(raw) = self.lines.get(self.next) {
+            let index = self.next;
+            self.next += 1;
+            let raw = trim_newline(raw);
+            let trimmed = raw.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
-            let mut content = String::new();
-            let mut closed = false;
-            while self.pos < self.lines.len() {
-                let raw = self.lines[self.pos];
-                self.pos += 1;
-                let line = if strip_tabs {
-                    raw.trim_start_matches('\t')
-                } else {
-                    raw
-                };
-                if line == name {
-                    closed = true;
+            let lead = raw.chars().count() - trimmed.chars().count();
+            let mut logical = LogicalLine {
+                text: String::new(),
+                start_line: index + 1,
+                segments: Vec::new(),
+            };
+            let (piece, mut ended) = trim_continuation(trimmed, self.escape);
+            logical.push(piece, index + 1, lead + 1);
+            while !ended {
+                let Some(raw) = self.lines.get(self.next) else {
                     break;
+                };
+                let index = self.next;
+                self.next += 1;
+                let raw = trim_newline(raw);
+                // Comments and blank lines inside a continuation are
+                // dropped (blank ones are deprecated but still accepted).
+                if is_comment(raw) || raw.trim().is_empty() {
+                    continue;
                 }
-                content.push_str(line);
-                content.push('\n');
+                let (piece, end) = trim_continuation(raw, self.escape);
+                ended = end;
+                logical.push(piece, index + 1, 1);
             }
-            if !closed {
-                return Err(err(
-                    l.line,
-                    1,
-                    format!("unterminated heredoc: no line \"{name}\" ends it"),
-                ));
-            }
-            docs.push(Heredoc {
-                name,
-                content,
-                expand: !quoted,
-                strip_tabs,
-            });
+            return Some(logical);
         }
-        Ok(docs)
+        None
+    }
+
+    /// Consumes lines up to the one that is exactly `name` (after leading
+    /// tabs when `strip_tabs`), returning the lines before it verbatim;
+    /// `None` when the file ends first.
+    pub fn take_heredoc(&mut self, name: &str, strip_tabs: bool) -> Option<String> {
+        let mut content = String::new();
+        while let Some(raw) = self.lines.get(self.next) {
+            self.next += 1;
+            let mut candidate = trim_newline(raw);
+            if strip_tabs {
+                candidate = candidate.trim_start_matches('\t');
+            }
+            if candidate == name {
+                return Some(content);
+            }
+            content.push_str(raw);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_needs_an_unescaped_escape_at_the_end() {
+        assert_eq!(trim_continuation("echo a \\", '\\'), ("echo a ", false));
+        assert_eq!(trim_continuation("echo a \\  \t", '\\'), ("echo a ", false));
+        assert_eq!(trim_continuation("echo a\\\\", '\\'), ("echo a\\\\", true));
+        assert_eq!(trim_continuation("\\", '\\'), ("", false));
+        assert_eq!(trim_continuation("echo `", '`'), ("echo ", false));
+        assert_eq!(trim_continuation("echo \\", '`'), ("echo \\", true));
+    }
+
+    #[test]
+    fn directive_shapes() {
+        assert_eq!(
+            directive("# escape = `"),
+            Some(("escape".into(), "`".into()))
+        );
+        assert_eq!(
+            directive("#SYNTAX=docker/dockerfile:1"),
+            Some(("syntax".into(), "docker/dockerfile:1".into()))
+        );
+        assert_eq!(directive("# just a comment"), None);
+        assert_eq!(directive("FROM x"), None);
+        assert_eq!(directive("# escape="), None);
+    }
+
+    #[test]
+    fn positions_follow_the_joined_pieces() {
+        let (mut source, _) = Source::new("  RUN a \\\n# c\n\n   b\n").unwrap();
+        let line = source.next_logical().unwrap();
+        assert_eq!(line.text, "RUN a    b");
+        assert_eq!(line.position(0), (1, 3));
+        assert_eq!(line.position(4), (1, 7));
+        assert_eq!(line.position(9), (4, 4));
+        assert!(source.next_logical().is_none());
     }
 }

@@ -1,51 +1,97 @@
-//! The Dockerfile parser: directives, line continuations, comments,
-//! heredocs, flags, shell and exec forms. Words stay as written (quotes
-//! and `$VAR` included): the executor expands them with [`expand_word`]
-//! once it knows the variables.
+//! The Dockerfile parser: text in, a typed AST out, with docker's (BuildKit
+//! 1.x) rules for directives, line continuations, comments, flags, JSON and
+//! shell forms, and heredocs. Nothing here expands variables: `expand` holds
+//! docker's shell-word expansion, which the executor applies per instruction
+//! with the ARG/ENV values in scope at that step.
+//!
+//! What is raw and what is processed in the AST (the executor must know):
+//!
+//! * Raw words, to be passed through [`expand_word`] by the executor (which
+//!   also removes their quotes and escapes, as docker does in one pass):
+//!   `Stage::base`, COPY/ADD `sources` and `dest` (shell and JSON form),
+//!   `Env`/`Label` keys and values (`ENV A="x y"` keeps the quotes:
+//!   `("A", "\"x y\"")`), `ArgDecl::default`, `Expose` items, `Volume`
+//!   items, `User`, `Workdir`, `StopSignal`.
+//! * Flag values (`--from`, `--chown`, `--chmod`, `--platform`, `--mount`,
+//!   ...) have had their quotes and escapes removed, like docker's flag
+//!   parser, but no variable expansion.
+//! * Command text is never expanded by the builder: `ShellOrExec::Shell` is
+//!   the text after the flags, exactly as written (continuations joined),
+//!   handed to the SHELL; `Exec` holds the decoded JSON strings.
+//! * `Heredoc::content` is final text except for expansion: leading tabs are
+//!   already stripped when `strip_tabs`; COPY/ADD heredocs with `expand` go
+//!   through [`expand_heredoc`]; RUN heredocs are never expanded by the
+//!   builder (see [`RunArgs::heredoc_command`]).
 
-mod expand;
+mod flags;
+mod heredoc;
+mod instructions;
 mod lines;
+mod words;
+
+pub mod expand;
 
 #[cfg(test)]
-mod tests;
+mod tests_errors;
+#[cfg(test)]
+mod tests_expand;
+#[cfg(test)]
+mod tests_heredoc;
+#[cfg(test)]
+mod tests_instructions;
+#[cfg(test)]
+mod tests_parse;
 
-use std::time::Duration;
+use std::collections::HashSet;
 
-pub use expand::{expand_word, expand_words, ExpandError};
-use lines::{Lines, LogicalLine};
+pub use expand::{expand_heredoc, expand_word, expand_words, ExpandError};
 
-/// A syntax error, with docker's `Dockerfile:LINE` prefix.
+/// A syntax error, located like docker's ("Dockerfile:3:5: ...").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Dockerfile:{line}:{column}: {message}")]
 pub struct ParseError {
+    /// 1-based line of the offending text.
     pub line: usize,
+    /// 1-based column (in characters) of the offending text.
     pub column: usize,
     pub message: String,
 }
 
+/// A whole Dockerfile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dockerfile {
+    /// The escape character: `\` unless `# escape=` said otherwise.
     pub escape: char,
+    /// The `# syntax=` directive, if any (berth builds with its own frontend
+    /// regardless; this is kept for messages and labels).
     pub syntax: Option<String>,
+    /// ARGs declared before the first FROM: usable in FROM lines, and in a
+    /// stage only after a bare `ARG NAME` re-declares them.
     pub args_before_from: Vec<ArgDecl>,
     pub stages: Vec<Stage>,
 }
 
+/// One `FROM` and the instructions up to the next.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stage {
-    /// FROM's image word, not expanded.
+    /// FROM's image word, not expanded (may hold `$ARG`s from
+    /// `args_before_from`).
     pub base: String,
-    /// `AS name`, lowercased.
+    /// The `AS name`, lowercased.
     pub name: Option<String>,
+    /// `--platform`, not expanded.
     pub platform: Option<String>,
+    /// 1-based line of the FROM.
     pub line: usize,
     pub instructions: Vec<Instruction>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instruction {
+    /// 1-based line where the instruction starts.
     pub line: usize,
-    /// As written, continuations joined (for errors and history).
+    /// The instruction as written, continuations joined, e.g. `RUN echo hi`
+    /// (without heredoc bodies; see [`Instruction::source_with_heredocs`]).
     pub original: String,
     pub kind: Kind,
 }
@@ -55,9 +101,12 @@ pub enum Kind {
     Run(RunArgs),
     Cmd(ShellOrExec),
     Entrypoint(ShellOrExec),
+    /// Raw (key, value) words; expand both.
     Label(Vec<(String, String)>),
     Maintainer(String),
+    /// Raw words, e.g. `80/tcp`, `$PORT`.
     Expose(Vec<String>),
+    /// Raw (key, value) words; expand both.
     Env(Vec<(String, String)>),
     Add(CopyArgs),
     Copy(CopyArgs),
@@ -65,34 +114,39 @@ pub enum Kind {
     User(String),
     Workdir(String),
     Arg(Vec<ArgDecl>),
+    /// The trigger; never FROM, MAINTAINER or ONBUILD.
     Onbuild(Box<Instruction>),
     StopSignal(String),
-    /// None: `HEALTHCHECK NONE`.
+    /// `None` is `HEALTHCHECK NONE`.
     Healthcheck(Option<Healthcheck>),
     Shell(Vec<String>),
 }
 
+/// CMD/ENTRYPOINT/RUN forms. A blank `CMD` or `ENTRYPOINT` line is
+/// `Shell("")`, as docker accepts it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShellOrExec {
+    /// Run through the stage's SHELL (`/bin/sh -c` by default).
     Shell(String),
+    /// Run as is, no shell.
     Exec(Vec<String>),
 }
 
-/// RUN. A heredoc that is the whole command (`RUN <<EOF`) is a script:
-/// `cmd` is then `Shell("<<EOF")` and the executor runs `heredocs[0]`'s
-/// content with the stage's shell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunArgs {
     pub cmd: ShellOrExec,
-    /// Raw `--mount` values.
+    /// Raw `--mount` values, e.g. `type=cache,target=/root/.cache`.
     pub mounts: Vec<String>,
     pub network: Option<String>,
     pub security: Option<String>,
+    /// Heredocs in the order their `<<WORD`s appear on the line.
     pub heredocs: Vec<Heredoc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CopyArgs {
+    /// Raw source words; heredoc sources (`<<EOF`) are not here but in
+    /// `heredocs`, each to be written as a file named `name` under `dest`.
     pub sources: Vec<String>,
     pub dest: String,
     pub from: Option<String>,
@@ -103,583 +157,256 @@ pub struct CopyArgs {
     pub excludes: Vec<String>,
     pub keep_git_dir: bool,
     pub checksum: Option<String>,
-    /// `COPY <<EOF /dest`: files named by their delimiter.
     pub heredocs: Vec<Heredoc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heredoc {
+    /// The delimiter word with its quotes removed, e.g. `EOF`.
     pub name: String,
+    /// The body, line endings kept; leading tabs already stripped when
+    /// `strip_tabs`.
     pub content: String,
-    /// False when the delimiter was quoted.
+    /// False when any part of the delimiter was quoted (`<<"EOF"`, `<<'EOF'`).
     pub expand: bool,
-    /// `<<-`: leading tabs were stripped.
+    /// `<<-`: leading tabs of each body line (and of the delimiter line) are
+    /// dropped.
     pub strip_tabs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArgDecl {
     pub name: String,
+    /// Raw default word (`ARG A="x y"` keeps the quotes); expand it with the
+    /// values in scope before the ARG.
     pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Healthcheck {
-    /// `["CMD", …]` or `["CMD-SHELL", "…"]`, as docker stores it.
+    /// `["CMD", args...]` (exec form) or `["CMD-SHELL", "cmd"]`, as docker
+    /// stores it in the image config.
     pub test: Vec<String>,
-    pub interval: Option<Duration>,
-    pub timeout: Option<Duration>,
-    pub start_period: Option<Duration>,
-    pub start_interval: Option<Duration>,
+    /// `None` when not given or zero (docker's "inherit/default").
+    pub interval: Option<std::time::Duration>,
+    pub timeout: Option<std::time::Duration>,
+    pub start_period: Option<std::time::Duration>,
+    pub start_interval: Option<std::time::Duration>,
+    /// `None` when not given or zero.
     pub retries: Option<u32>,
 }
 
-fn err(line: usize, column: usize, message: impl Into<String>) -> ParseError {
-    ParseError {
-        line,
-        column,
-        message: message.into(),
+/// What to run for a RUN that carries heredocs, BuildKit's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeredocCommand {
+    /// `RUN <<EOF` alone whose content starts with `#!`: write `content` to a
+    /// file named `name`, mode 0755, in a scratch directory mounted read-only
+    /// at `/dev/pipes/`, then run the shell-form command `/dev/pipes/<name>`
+    /// (through the stage's SHELL, like any shell form).
+    Script { name: String, content: String },
+    /// `RUN <<EOF` alone otherwise: run this text (the content) as the
+    /// shell-form command string. No variable expansion by the builder.
+    Inline(String),
+    /// Any other heredoc use (`RUN python3 <<EOF`, `RUN <<A <<B`,
+    /// `RUN cat <<EOF >f`): run this script as the shell-form command string; it is the
+    /// command text followed, per heredoc, by a newline, the content and the
+    /// delimiter, so the shell itself reads the heredocs.
+    Reconstituted(String),
+}
+
+impl RunArgs {
+    /// How to run this RUN's heredocs; `None` when it has none (then run
+    /// `cmd` as is).
+    pub fn heredoc_command(&self) -> Option<HeredocCommand> {
+        let first = self.heredocs.first()?;
+        let ShellOrExec::Shell(text) = &self.cmd else {
+            return None;
+        };
+        if self.heredocs.len() == 1 && heredoc::parse_heredoc_word(text.trim()).is_some() {
+            if first.content.starts_with("#!") {
+                return Some(HeredocCommand::Script {
+                    name: first.name.clone(),
+                    content: first.content.clone(),
+                });
+            }
+            return Some(HeredocCommand::Inline(first.content.clone()));
+        }
+        Some(HeredocCommand::Reconstituted(append_heredocs(
+            text,
+            &self.heredocs,
+        )))
+    }
+}
+
+impl Instruction {
+    /// The instruction text followed by its heredoc bodies and delimiters:
+    /// what docker stores as an ONBUILD trigger so a child build can parse
+    /// it again.
+    pub fn source_with_heredocs(&self) -> String {
+        let docs = match &self.kind {
+            Kind::Run(run) => &run.heredocs,
+            Kind::Copy(copy) | Kind::Add(copy) => &copy.heredocs,
+            _ => return self.original.clone(),
+        };
+        append_heredocs(&self.original, docs)
+    }
+}
+
+fn append_heredocs(text: &str, docs: &[Heredoc]) -> String {
+    let mut out = text.to_string();
+    for doc in docs {
+        out.push('\n');
+        out.push_str(&doc.content);
+        out.push_str(&doc.name);
+    }
+    out
+}
+
+/// An error at a byte offset of a logical line; turned into a
+/// [`ParseError`] by the caller that knows where the line came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl Located {
+    pub fn new(offset: usize, message: impl Into<String>) -> Self {
+        Located {
+            offset,
+            message: message.into(),
+        }
     }
 }
 
 /// Parses a whole Dockerfile.
 pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
-    let (escape, syntax, body_start) = lines::directives(text)?;
-    let mut file = Dockerfile {
+    let (mut source, directives) = lines::Source::new(text)?;
+    let escape = directives.escape;
+    let mut dockerfile = Dockerfile {
         escape,
-        syntax,
+        syntax: directives.syntax,
         args_before_from: Vec::new(),
         stages: Vec::new(),
     };
-    let mut lines = Lines::new(text, body_start, escape);
-    while let Some(l) = lines.next_line()? {
-        let (keyword, rest, rest_col) = split_keyword(&l.text);
-        let upper = keyword.to_ascii_uppercase();
-        if upper == "FROM" {
-            file.stages.push(parse_from(&l, rest, rest_col)?);
+    let mut stage_names = HashSet::new();
+    let mut last_line = 1;
+    let mut saw_instruction = false;
+    while let Some(line) = source.next_logical() {
+        if line.text.trim().is_empty() {
             continue;
         }
-        let ins = parse_instruction(&l, &upper, rest, rest_col, &mut lines, true)?;
-        match file.stages.last_mut() {
-            Some(stage) => stage.instructions.push(ins),
-            None => match ins.kind {
-                Kind::Arg(decls) => file.args_before_from.extend(decls),
-                _ => {
-                    return Err(err(
-                        l.line,
-                        1,
-                        format!("no build stage in current context: {upper} must come after a FROM instruction"),
-                    ))
+        saw_instruction = true;
+        last_line = line.start_line;
+        let parsed = instructions::parse_line(&line.text, escape).map_err(|e| line.error(e))?;
+        match parsed {
+            instructions::Parsed::From(mut stage) => {
+                stage.line = line.start_line;
+                if let Some(name) = &stage.name {
+                    if !stage_names.insert(name.clone()) {
+                        return Err(line.error(Located::new(
+                            0,
+                            format!(
+                                "duplicate stage name \"{name}\": give each stage its own AS name"
+                            ),
+                        )));
+                    }
                 }
-            },
+                dockerfile.stages.push(stage);
+            }
+            instructions::Parsed::Instruction(mut instruction, scan) => {
+                instruction.line = line.start_line;
+                if let Kind::Onbuild(inner) = &mut instruction.kind {
+                    inner.line = line.start_line;
+                }
+                if let Some(args_offset) = scan {
+                    attach_heredocs(&mut source, &line, args_offset, &mut instruction)?;
+                }
+                match dockerfile.stages.last_mut() {
+                    Some(stage) => stage.instructions.push(instruction),
+                    None => match instruction.kind {
+                        Kind::Arg(args) => dockerfile.args_before_from.extend(args),
+                        _ => {
+                            let keyword = instruction
+                                .original
+                                .split_whitespace()
+                                .next()
+                                .unwrap_or_default()
+                                .to_uppercase();
+                            return Err(line.error(Located::new(
+                                0,
+                                format!(
+                                    "no build stage in current context: {keyword} comes before the first FROM; start the Dockerfile with FROM (only ARG may precede it)"
+                                ),
+                            )));
+                        }
+                    },
+                }
+            }
         }
     }
-    Ok(file)
-}
-
-/// The first word and the rest (with the rest's 1-based column).
-fn split_keyword(text: &str) -> (&str, &str, usize) {
-    let t = text.trim_start();
-    let lead = text.len() - t.len();
-    match t.find(char::is_whitespace) {
-        Some(i) => {
-            let rest = t[i..].trim_start();
-            (&t[..i], rest, lead + i + (t[i..].len() - rest.len()) + 1)
-        }
-        None => (t, "", text.len() + 1),
+    if !saw_instruction {
+        return Err(ParseError {
+            line: 1,
+            column: 1,
+            message: "file with no instructions: a Dockerfile needs at least a FROM".into(),
+        });
     }
-}
-
-/// Leading `--name[=value]` flags, then the remaining text.
-fn take_flags(mut rest: &str) -> (Vec<(String, Option<String>)>, &str) {
-    let mut flags = Vec::new();
-    while let Some(after) = rest.strip_prefix("--") {
-        let end = after.find(char::is_whitespace).unwrap_or(after.len());
-        let word = &after[..end];
-        if word.is_empty() {
-            break;
-        }
-        match word.split_once('=') {
-            Some((k, v)) => flags.push((k.to_ascii_lowercase(), Some(unquote(v)))),
-            None => flags.push((word.to_ascii_lowercase(), None)),
-        }
-        rest = after[end..].trim_start();
+    if dockerfile.stages.is_empty() {
+        return Err(ParseError {
+            line: last_line,
+            column: 1,
+            message:
+                "the Dockerfile has no FROM instruction: add FROM <image> to start a build stage"
+                    .into(),
+        });
     }
-    (flags, rest)
+    Ok(dockerfile)
 }
 
-fn unquote(v: &str) -> String {
-    let b = v.as_bytes();
-    if b.len() >= 2
-        && (b[0] == b'"' && b[b.len() - 1] == b'"' || b[0] == b'\'' && b[b.len() - 1] == b'\'')
-    {
-        v[1..v.len() - 1].to_string()
-    } else {
-        v.to_string()
-    }
-}
-
-fn check_flags(
-    l: &LogicalLine,
-    flags: &[(String, Option<String>)],
-    allowed: &[&str],
+/// Reads the bodies of the heredocs named on `line` from the lines that
+/// follow it, and attaches them to the RUN/COPY/ADD (or ONBUILD trigger).
+fn attach_heredocs(
+    source: &mut lines::Source<'_>,
+    line: &lines::LogicalLine,
+    args_offset: usize,
+    instruction: &mut Instruction,
 ) -> Result<(), ParseError> {
-    for (name, _) in flags {
-        if !allowed.contains(&name.as_str()) {
-            return Err(err(l.line, 1, format!("unknown flag: --{name}")));
-        }
+    let args = line.text.get(args_offset..).unwrap_or_default();
+    let markers = heredoc::heredocs_in(args);
+    let Some(slot) = heredoc_slot(&mut instruction.kind) else {
+        return Ok(());
+    };
+    for marker in markers {
+        let Some(body) = source.take_heredoc(&marker.name, marker.strip_tabs) else {
+            return Err(line.error(Located::new(
+                args_offset + marker.offset,
+                format!(
+                    "unterminated heredoc: no line \"{}\" ends the heredoc started here",
+                    marker.name
+                ),
+            )));
+        };
+        let content = if marker.strip_tabs {
+            heredoc::strip_leading_tabs(&body)
+        } else {
+            body
+        };
+        slot.push(Heredoc {
+            name: marker.name,
+            content,
+            expand: marker.expand,
+            strip_tabs: marker.strip_tabs,
+        });
     }
     Ok(())
 }
 
-fn flag(flags: &[(String, Option<String>)], name: &str) -> Option<String> {
-    flags
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone().unwrap_or_else(|| "true".into()))
-}
-
-fn flag_all(flags: &[(String, Option<String>)], name: &str) -> Vec<String> {
-    flags
-        .iter()
-        .filter(|(k, _)| k == name)
-        .filter_map(|(_, v)| v.clone())
-        .collect()
-}
-
-fn parse_from(l: &LogicalLine, rest: &str, col: usize) -> Result<Stage, ParseError> {
-    let (flags, rest) = take_flags(rest);
-    check_flags(l, &flags, &["platform"])?;
-    let words: Vec<&str> = rest.split_whitespace().collect();
-    let (base, name) = match words.as_slice() {
-        [base] => (*base, None),
-        [base, kw, name] if kw.eq_ignore_ascii_case("as") => {
-            (*base, Some(name.to_ascii_lowercase()))
-        }
-        [] => {
-            return Err(err(
-                l.line,
-                col,
-                "FROM requires either one or three arguments",
-            ))
-        }
-        _ => {
-            return Err(err(
-                l.line,
-                col,
-                "FROM requires either one or three arguments",
-            ))
-        }
-    };
-    if let Some(n) = &name {
-        let ok = n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-        if !ok {
-            return Err(err(l.line, col, format!("invalid name for build stage: {n:?}, name can't start with a number or contain symbols")));
-        }
+fn heredoc_slot(kind: &mut Kind) -> Option<&mut Vec<Heredoc>> {
+    match kind {
+        Kind::Run(run) => Some(&mut run.heredocs),
+        Kind::Copy(copy) | Kind::Add(copy) => Some(&mut copy.heredocs),
+        Kind::Onbuild(inner) => heredoc_slot(&mut inner.kind),
+        _ => None,
     }
-    Ok(Stage {
-        base: base.to_string(),
-        name,
-        platform: flag(&flags, "platform"),
-        line: l.line,
-        instructions: Vec::new(),
-    })
-}
-
-/// A JSON array of strings, or None (then it is shell form).
-fn json_array(rest: &str) -> Option<Vec<String>> {
-    let t = rest.trim();
-    if !t.starts_with('[') {
-        return None;
-    }
-    serde_json::from_str::<Vec<String>>(t).ok()
-}
-
-fn shell_or_exec(rest: &str) -> ShellOrExec {
-    match json_array(rest) {
-        Some(v) => ShellOrExec::Exec(v),
-        None => ShellOrExec::Shell(rest.to_string()),
-    }
-}
-
-/// Splits on unquoted whitespace, keeping quotes and escapes as written.
-fn raw_words(text: &str, escape: char) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                cur.push(c);
-                if c == escape && q == '"' {
-                    if let Some(n) = chars.next() {
-                        cur.push(n);
-                    }
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c.is_whitespace() => {
-                if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                }
-            }
-            None => {
-                cur.push(c);
-                if c == escape {
-                    if let Some(n) = chars.next() {
-                        cur.push(n);
-                    }
-                } else if c == '"' || c == '\'' {
-                    quote = Some(c);
-                }
-            }
-        }
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
-}
-
-/// `ENV`/`LABEL`: `k=v …`, or the legacy `ENV k v with spaces`.
-fn key_values(
-    l: &LogicalLine,
-    what: &str,
-    rest: &str,
-    escape: char,
-) -> Result<Vec<(String, String)>, ParseError> {
-    let words = raw_words(rest, escape);
-    if words.is_empty() {
-        return Err(err(
-            l.line,
-            1,
-            format!("{what} requires at least one argument"),
-        ));
-    }
-    if !words[0].contains('=') {
-        if what == "LABEL" {
-            return Err(err(l.line, 1, "LABEL requires <key>=<value> pairs"));
-        }
-        let key = words[0].clone();
-        let value = rest.trim_start()[key.len()..].trim().to_string();
-        if value.is_empty() {
-            return Err(err(
-                l.line,
-                1,
-                format!("{what} names can not be blank: {what} {key} needs a value"),
-            ));
-        }
-        return Ok(vec![(key, value)]);
-    }
-    words
-        .into_iter()
-        .map(|w| match w.split_once('=') {
-            Some(("", _)) => Err(err(l.line, 1, format!("{what} names can not be blank"))),
-            Some((k, v)) => Ok((unquote(k), v.to_string())),
-            None => Err(err(
-                l.line,
-                1,
-                format!("Syntax error - can't find = in {w:?}. Must be of the form: name=value"),
-            )),
-        })
-        .collect()
-}
-
-/// Go durations: `30s`, `1m30s`, `500ms`, `2h`.
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let mut total = 0f64;
-    let mut rest = s;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let value: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            "" if value == 0.0 => 0.0,
-            _ => return None,
-        };
-        total += value * scale;
-        rest = &rest[unit_len..];
-    }
-    Some(Duration::from_secs_f64(total))
-}
-
-fn parse_instruction(
-    l: &LogicalLine,
-    upper: &str,
-    rest: &str,
-    col: usize,
-    lines: &mut Lines<'_>,
-    heredocs_allowed: bool,
-) -> Result<Instruction, ParseError> {
-    let escape = lines.escape();
-    let need = |what: &str| -> Result<(), ParseError> {
-        if rest.trim().is_empty() {
-            Err(err(
-                l.line,
-                col,
-                format!("{what} requires at least one argument"),
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    let kind = match upper {
-        "RUN" => {
-            let (flags, cmd) = take_flags(rest);
-            check_flags(l, &flags, &["mount", "network", "security"])?;
-            if cmd.trim().is_empty() {
-                return Err(err(l.line, col, "RUN requires at least one argument"));
-            }
-            let heredocs = if heredocs_allowed && json_array(cmd).is_none() {
-                lines.heredocs(l, cmd)?
-            } else {
-                Vec::new()
-            };
-            Kind::Run(RunArgs {
-                cmd: shell_or_exec(cmd),
-                mounts: flag_all(&flags, "mount"),
-                network: flag(&flags, "network"),
-                security: flag(&flags, "security"),
-                heredocs,
-            })
-        }
-        "CMD" => {
-            need("CMD")?;
-            Kind::Cmd(shell_or_exec(rest))
-        }
-        "ENTRYPOINT" => {
-            need("ENTRYPOINT")?;
-            Kind::Entrypoint(shell_or_exec(rest))
-        }
-        "LABEL" => Kind::Label(key_values(l, "LABEL", rest, escape)?),
-        "ENV" => Kind::Env(key_values(l, "ENV", rest, escape)?),
-        "MAINTAINER" => {
-            need("MAINTAINER")?;
-            Kind::Maintainer(rest.trim().to_string())
-        }
-        "EXPOSE" => {
-            need("EXPOSE")?;
-            Kind::Expose(raw_words(rest, escape))
-        }
-        "COPY" | "ADD" => {
-            let (flags, args) = take_flags(rest);
-            let allowed: &[&str] = if upper == "COPY" {
-                &["from", "chown", "chmod", "link", "parents", "exclude"]
-            } else {
-                &[
-                    "chown",
-                    "chmod",
-                    "link",
-                    "keep-git-dir",
-                    "checksum",
-                    "exclude",
-                ]
-            };
-            check_flags(l, &flags, allowed)?;
-            let heredocs = if heredocs_allowed {
-                lines.heredocs(l, args)?
-            } else {
-                Vec::new()
-            };
-            let words: Vec<String> = match json_array(args) {
-                Some(v) => v,
-                None => raw_words(args, escape),
-            };
-            // Heredoc markers are sources named by their delimiter.
-            let words: Vec<String> = words.into_iter().filter(|w| !w.starts_with("<<")).collect();
-            if words.len() + heredocs.len() < 2 || words.is_empty() {
-                return Err(err(
-                    l.line,
-                    col,
-                    format!("{upper} requires at least two arguments, but only one was provided. Destination could not be determined."),
-                ));
-            }
-            let (dest, sources) = words
-                .split_last()
-                .map(|(d, s)| (d.clone(), s.to_vec()))
-                .unwrap_or_default();
-            let args = CopyArgs {
-                sources,
-                dest,
-                from: flag(&flags, "from"),
-                chown: flag(&flags, "chown"),
-                chmod: flag(&flags, "chmod"),
-                link: flag(&flags, "link").is_some_and(|v| v != "false"),
-                parents: flag(&flags, "parents").is_some_and(|v| v != "false"),
-                excludes: flag_all(&flags, "exclude"),
-                keep_git_dir: flag(&flags, "keep-git-dir").is_some_and(|v| v != "false"),
-                checksum: flag(&flags, "checksum"),
-                heredocs,
-            };
-            if upper == "COPY" {
-                Kind::Copy(args)
-            } else {
-                Kind::Add(args)
-            }
-        }
-        "VOLUME" => {
-            need("VOLUME")?;
-            Kind::Volume(json_array(rest).unwrap_or_else(|| raw_words(rest, escape)))
-        }
-        "USER" => {
-            need("USER")?;
-            Kind::User(rest.trim().to_string())
-        }
-        "WORKDIR" => {
-            need("WORKDIR")?;
-            Kind::Workdir(rest.trim().to_string())
-        }
-        "STOPSIGNAL" => {
-            need("STOPSIGNAL")?;
-            Kind::StopSignal(rest.trim().to_string())
-        }
-        "ARG" => {
-            need("ARG")?;
-            Kind::Arg(
-                raw_words(rest, escape)
-                    .into_iter()
-                    .map(|w| match w.split_once('=') {
-                        Some((k, v)) => ArgDecl {
-                            name: k.to_string(),
-                            default: Some(v.to_string()),
-                        },
-                        None => ArgDecl {
-                            name: w,
-                            default: None,
-                        },
-                    })
-                    .collect(),
-            )
-        }
-        "SHELL" => match json_array(rest) {
-            Some(v) if !v.is_empty() => Kind::Shell(v),
-            _ => {
-                return Err(err(
-                    l.line,
-                    col,
-                    "SHELL requires the arguments to be in JSON form",
-                ))
-            }
-        },
-        "HEALTHCHECK" => Kind::Healthcheck(healthcheck(l, rest, col)?),
-        "ONBUILD" => {
-            let (inner_kw, inner_rest, inner_col) = split_keyword(rest);
-            let inner_upper = inner_kw.to_ascii_uppercase();
-            match inner_upper.as_str() {
-                "" => return Err(err(l.line, col, "ONBUILD requires at least one argument")),
-                "ONBUILD" => {
-                    return Err(err(
-                        l.line,
-                        col,
-                        "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
-                    ))
-                }
-                "FROM" | "MAINTAINER" => {
-                    return Err(err(
-                        l.line,
-                        col,
-                        format!("{inner_upper} isn't allowed as an ONBUILD trigger"),
-                    ))
-                }
-                _ => {}
-            }
-            let inner_line = LogicalLine {
-                line: l.line,
-                text: rest.to_string(),
-            };
-            let inner = parse_instruction(
-                &inner_line,
-                &inner_upper,
-                inner_rest,
-                inner_col + col - 1,
-                lines,
-                false,
-            )?;
-            Kind::Onbuild(Box::new(inner))
-        }
-        other => {
-            return Err(err(l.line, 1, format!("unknown instruction: {other}")));
-        }
-    };
-    Ok(Instruction {
-        line: l.line,
-        original: l.text.trim().to_string(),
-        kind,
-    })
-}
-
-fn healthcheck(l: &LogicalLine, rest: &str, col: usize) -> Result<Option<Healthcheck>, ParseError> {
-    let (flags, rest) = take_flags(rest);
-    check_flags(
-        l,
-        &flags,
-        &[
-            "interval",
-            "timeout",
-            "start-period",
-            "start-interval",
-            "retries",
-        ],
-    )?;
-    let (kw, cmd, _) = split_keyword(rest);
-    if kw.eq_ignore_ascii_case("NONE") {
-        if !flags.is_empty() || !cmd.is_empty() {
-            return Err(err(l.line, col, "HEALTHCHECK NONE takes no arguments"));
-        }
-        return Ok(None);
-    }
-    if !kw.eq_ignore_ascii_case("CMD") {
-        return Err(err(
-            l.line,
-            col,
-            format!("Unknown type {kw:?} in HEALTHCHECK (try CMD)"),
-        ));
-    }
-    if cmd.trim().is_empty() {
-        return Err(err(l.line, col, "Missing command after HEALTHCHECK CMD"));
-    }
-    let test = match json_array(cmd) {
-        Some(v) => std::iter::once("CMD".to_string()).chain(v).collect(),
-        None => vec!["CMD-SHELL".to_string(), cmd.to_string()],
-    };
-    let dur = |name: &str| -> Result<Option<Duration>, ParseError> {
-        flag(&flags, name)
-            .map(|v| {
-                parse_duration(&v)
-                    .ok_or_else(|| err(l.line, col, format!("invalid --{name} duration: {v:?}")))
-            })
-            .transpose()
-    };
-    Ok(Some(Healthcheck {
-        test,
-        interval: dur("interval")?,
-        timeout: dur("timeout")?,
-        start_period: dur("start-period")?,
-        start_interval: dur("start-interval")?,
-        retries: flag(&flags, "retries")
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| err(l.line, col, format!("invalid --retries value: {v:?}")))
-            })
-            .transpose()?,
-    }))
 }
