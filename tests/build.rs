@@ -622,3 +622,84 @@ fn squash_makes_the_new_layers_one() {
     ])
     .failure();
 }
+
+#[test]
+fn labels_tags_layers_and_network_flags() {
+    let (b, img) = with_busybox();
+    let df = format!("FROM {img}\nRUN ls /sys/class/net > /nets\nLABEL from=dockerfile\n");
+    let dir = context(&b, "flags2", &[("Dockerfile", &df)]);
+    build(
+        &b,
+        &dir,
+        "lbl:one",
+        &[
+            "-t",
+            "lbl:two",
+            "--label",
+            "from=cli",
+            "--label",
+            "extra=1",
+            "--network",
+            "none",
+            "--layers=false",
+        ],
+    );
+    // Both tags name the image; --label wins over the Dockerfile's.
+    assert_eq!(
+        inspect(&b, "lbl:one", "{{.Id}}"),
+        inspect(&b, "lbl:two", "{{.Id}}")
+    );
+    assert_eq!(
+        inspect(&b, "lbl:one", "{{index .Config.Labels \"from\"}}"),
+        "cli"
+    );
+    assert_eq!(
+        inspect(&b, "lbl:one", "{{index .Config.Labels \"extra\"}}"),
+        "1"
+    );
+    // RUN saw only loopback with --network none.
+    assert_eq!(run_out(&b, "lbl:one", &["cat", "/nets"]), "lo");
+    // --layers=false recorded nothing: the next build runs every step again.
+    let d = dir.display().to_string();
+    let out = b
+        .cmd(&["build", "-t", "lbl:three", &d])
+        .success()
+        .stdout_trim()
+        .to_string();
+    assert!(!out.contains("Using cache"), "{out}");
+}
+
+#[test]
+fn an_unreadable_context_file_fails_cleanly() {
+    let (b, img) = with_busybox();
+    let df = format!("FROM {img}\nCOPY . /ctx/\n");
+    let dir = context(&b, "unreadable", &[("Dockerfile", &df), ("ok.txt", "ok\n")]);
+    // A dangling symlink copies as a symlink; a FIFO cannot be read as a file.
+    let fifo = dir.join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !made {
+        eprintln!("mkfifo unavailable: skipping");
+        return;
+    }
+    let d = dir.display().to_string();
+    let out = b.cmd(&["build", "-t", "unread:1", &d]);
+    // Either berth copies the FIFO as a FIFO (docker does) or it refuses it
+    // with an error naming it; it never hangs or half-tags an image.
+    if out.exit_code() == Some(0) {
+        assert_eq!(
+            run_out(
+                &b,
+                "unread:1",
+                &["sh", "-c", "test -p /ctx/pipe && echo fifo"]
+            ),
+            "fifo"
+        );
+    } else {
+        out.stderr_contains("pipe");
+        b.cmd(&["image", "inspect", "unread:1"]).failure();
+    }
+}
