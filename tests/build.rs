@@ -703,3 +703,52 @@ fn an_unreadable_context_file_fails_cleanly() {
         b.cmd(&["image", "inspect", "unread:1"]).failure();
     }
 }
+
+#[test]
+fn system_prune_removes_what_nothing_uses() {
+    let (b, img) = with_busybox();
+    let dir = context(
+        &b,
+        "prune",
+        &[("Dockerfile", &format!("FROM {img}\nRUN echo x > /x\n"))],
+    );
+    build(&b, &dir, "pr:1", &[]);
+    b.cmd(&[
+        "create",
+        "--name",
+        "stopped",
+        "--network",
+        "none",
+        &img,
+        "true",
+    ])
+    .success();
+    b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "running",
+        "--network",
+        "none",
+        &img,
+        "sleep",
+        "300",
+    ])
+    .success();
+    b.cmd(&["network", "create", "unused-net"]).success();
+    b.cmd(&["system", "prune", "-f"]).success();
+    b.cmd(&["inspect", "stopped"]).failure();
+    b.cmd(&["inspect", "running"]).success();
+    b.cmd(&["network", "inspect", "unused-net"]).failure();
+    // Tagged images stay (not -a); the build cache is gone.
+    b.cmd(&["image", "inspect", "pr:1"]).success();
+    let d = dir.display().to_string();
+    let out = b
+        .cmd(&["build", "-t", "pr:2", &d])
+        .success()
+        .stdout_trim()
+        .to_string();
+    assert!(!out.contains("Using cache"), "{out}");
+    b.cmd(&["rm", "-f", "running"]).success();
+    b.cmd(&["system", "check", "--quick"]).success();
+}

@@ -35,6 +35,24 @@ pub enum SystemCommand {
     Info(InfoArgs),
     /// Remove all containers, images, volumes and networks of this store
     Reset(ResetArgs),
+    /// Remove unused data
+    Prune(SystemPruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SystemPruneArgs {
+    /// Remove all unused images not just dangling ones
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Prune anonymous volumes
+    #[arg(long)]
+    pub volumes: bool,
+    /// Provide filter values (e.g. "label=<key>=<value>")
+    #[arg(long = "filter")]
+    pub filters: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +300,70 @@ pub fn check(settings: &Settings, args: &CheckArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// docker's `system prune`: stopped containers, unused networks, dangling
+/// (with -a: unused) images and the build cache; anonymous volumes with
+/// `--volumes`. Each part prints what it removed.
+pub fn prune(settings: &Settings, args: &SystemPruneArgs) -> CliResult {
+    let what = if args.volumes {
+        "  - all stopped containers\n  - all networks not used by at least one container\n  - all anonymous volumes not used by at least one container\n"
+    } else {
+        "  - all stopped containers\n  - all networks not used by at least one container\n"
+    };
+    let images = if args.all {
+        "  - all images without at least one container associated to them\n"
+    } else {
+        "  - all dangling images\n"
+    };
+    if !args.force
+        && !crate::cli::output::confirm(&format!(
+            "WARNING! This will remove:\n{what}{images}  - all build cache\n\nAre you sure you want to continue? [y/N] "
+        ))
+    {
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::cli::container::prune(
+        settings,
+        &crate::cli::container::ContainerPruneArgs {
+            force: true,
+            filters: args.filters.clone(),
+        },
+    )?;
+    crate::cli::network::dispatch(
+        settings,
+        &crate::cli::network::NetworkCommand::Prune(crate::cli::network::NetworkPruneArgs {
+            filters: args.filters.clone(),
+            force: true,
+        }),
+    )?;
+    if args.volumes {
+        crate::cli::volume::dispatch(
+            settings,
+            &crate::cli::volume::VolumeCommand::Prune(crate::cli::volume::VolumePruneArgs {
+                all: false,
+                force: true,
+                filters: args.filters.clone(),
+            }),
+        )?;
+    }
+    // The build cache first: its step images are then unnamed and unused.
+    crate::cli::build::builder(
+        settings,
+        &crate::cli::build::BuilderCommand::Prune(crate::cli::build::BuilderPruneArgs {
+            all: true,
+            force: true,
+        }),
+    )?;
+    crate::cli::image::prune(
+        settings,
+        &crate::cli::image::PruneArgs {
+            all: args.all,
+            force: true,
+            filters: args.filters.clone(),
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// podman's `system reset`: containers (killed), networks (with their
 /// bridges and rules), then everything under the root and runroot.
 pub fn reset(settings: &Settings, args: &ResetArgs) -> CliResult {
@@ -340,5 +422,6 @@ pub fn dispatch(settings: &Settings, cmd: &SystemCommand) -> CliResult {
         SystemCommand::Check(a) => check(settings, a),
         SystemCommand::Info(a) => info(settings, a),
         SystemCommand::Reset(a) => reset(settings, a),
+        SystemCommand::Prune(a) => prune(settings, a),
     }
 }
