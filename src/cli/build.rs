@@ -306,7 +306,7 @@ pub fn builder(settings: &Settings, cmd: &BuilderCommand) -> CliResult {
     if !a.force
         && !crate::cli::output::confirm(
             "WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] ",
-        )
+        )?
     {
         return Ok(ExitCode::SUCCESS);
     }

@@ -580,16 +580,15 @@ pub fn import(settings: &Settings, args: &ImportArgs) -> CliResult {
 
 pub fn prune(settings: &Settings, args: &PruneArgs) -> CliResult {
     let store = Store::open(&settings.store)?;
-    if !args.force && std::io::stdin().is_terminal() {
+    if !args.force {
         let what = if args.all {
             "all images without at least one container associated to them"
         } else {
             "all dangling images"
         };
-        eprint!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+        let prompt =
+            format!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
+        if !crate::cli::output::confirm(&prompt)? {
             return Ok(ExitCode::SUCCESS);
         }
     }

@@ -82,17 +82,15 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 /// docker's "Are you sure?" prompt on stderr; true when the user says yes,
 /// or when stdin is not a terminal (scripts get no prompt, as docker's
 /// `-f` is then implied by berth).
-pub fn confirm(prompt: &str) -> bool {
+pub fn confirm(prompt: &str) -> std::io::Result<bool> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        return true;
+        return Ok(true);
     }
     eprint!("{prompt}");
     let mut answer = String::new();
-    if std::io::stdin().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim(), "y" | "Y" | "yes")
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 #[cfg(test)]

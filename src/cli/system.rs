@@ -317,7 +317,7 @@ pub fn prune(settings: &Settings, args: &SystemPruneArgs) -> CliResult {
     if !args.force
         && !crate::cli::output::confirm(&format!(
             "WARNING! This will remove:\n{what}{images}  - all build cache\n\nAre you sure you want to continue? [y/N] "
-        ))
+        ))?
     {
         return Ok(ExitCode::SUCCESS);
     }
@@ -370,7 +370,7 @@ pub fn reset(settings: &Settings, args: &ResetArgs) -> CliResult {
     if !args.force
         && !crate::cli::output::confirm(
             "WARNING! This will remove all containers, images, volumes and networks of this store.\nAre you sure you want to continue? [y/N] ",
-        )
+        )?
     {
         return Ok(ExitCode::SUCCESS);
     }

@@ -212,13 +212,8 @@ pub fn dispatch(settings: &Settings, cmd: &VolumeCommand) -> CliResult {
             }
         }
         VolumeCommand::Prune(a) => {
-            if !a.force && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                eprint!("WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ");
-                let mut answer = String::new();
-                std::io::stdin().read_line(&mut answer)?;
-                if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    return Ok(ExitCode::SUCCESS);
-                }
+            if !a.force && !crate::cli::output::confirm("WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ")? {
+                return Ok(ExitCode::SUCCESS);
             }
             let removed = store.prune_volumes(a.all)?;
             if !removed.is_empty() {

@@ -420,13 +420,12 @@ fn human_bin(n: u64) -> String {
 
 pub fn prune(settings: &Settings, args: &ContainerPruneArgs) -> CliResult {
     let _ = &args.filters;
-    if !args.force && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        eprint!("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Ok(ExitCode::SUCCESS);
-        }
+    if !args.force
+        && !crate::cli::output::confirm(
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+        )?
+    {
+        return Ok(ExitCode::SUCCESS);
     }
     let store = open(settings)?;
     let mut removed = Vec::new();

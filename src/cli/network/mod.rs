@@ -365,13 +365,12 @@ fn rm(store: &NetStore, a: &NetworkRmArgs) -> CliResult {
 
 fn prune(store: &NetStore, a: &NetworkPruneArgs) -> CliResult {
     let selected = prune_selector(&a.filters)?;
-    if !a.force && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        eprint!("WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Ok(ExitCode::SUCCESS);
-        }
+    if !a.force
+        && !crate::cli::output::confirm(
+            "WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ",
+        )?
+    {
+        return Ok(ExitCode::SUCCESS);
     }
     let (removed, failed) = store.prune(selected, crate::net::host::remove_host_side)?;
     if !removed.is_empty() {
