@@ -82,6 +82,25 @@ fn veths_of(id: &str) -> Vec<String> {
         .collect()
 }
 
+/// SIGKILLs the process supervising container `name`: its parent (the
+/// monitor), never pid 0 or 1.
+fn kill_supervisor(b: &TestBerth, name: &str) {
+    let pid: i32 = inspect(b, name, "{{.State.Pid}}").parse().expect("pid");
+    assert!(pid > 0, "{name} is not running");
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
+    let ppid: i32 = stat
+        .rsplit(')')
+        .next()
+        .and_then(|r| r.split_whitespace().nth(1))
+        .and_then(|p| p.parse().ok())
+        .expect("ppid");
+    assert!(ppid > 1, "{name}'s parent is {ppid}");
+    Command::new("kill")
+        .args(["-9", &ppid.to_string()])
+        .status()
+        .expect("kill");
+}
+
 #[test]
 fn published_port_is_reachable_from_the_host() {
     let (b, img) = with_busybox();
@@ -348,22 +367,7 @@ fn killing_the_monitor_releases_the_network_on_the_next_command() {
     let url = format!("127.0.0.1:{port}");
     assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
     let id = id_of(&b, "victim");
-    let monitor: i32 = inspect(&b, "victim", "{{.State.Pid}}")
-        .parse()
-        .expect("pid");
-    assert!(monitor > 0);
-    // The monitor is the container's parent.
-    let stat = std::fs::read_to_string(format!("/proc/{monitor}/stat")).expect("stat");
-    let ppid: i32 = stat
-        .rsplit(')')
-        .next()
-        .and_then(|r| r.split_whitespace().nth(1))
-        .and_then(|p| p.parse().ok())
-        .expect("ppid");
-    Command::new("kill")
-        .args(["-9", &ppid.to_string()])
-        .status()
-        .expect("kill");
+    kill_supervisor(&b, "victim");
     assert!(wait_until(Duration::from_secs(5), || veths_of(&id).is_empty()));
     // The next command notices: the lease and the port rule go.
     b.cmd(&["ps", "-a"]).success();
@@ -588,18 +592,7 @@ fn system_check_finds_and_repairs_network_leftovers() {
     .success();
     let url = format!("127.0.0.1:{port}");
     assert!(wait_until(Duration::from_secs(10), || http_get(&url).is_some()));
-    let pid: i32 = inspect(&b, "left", "{{.State.Pid}}").parse().expect("pid");
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
-    let monitor = stat
-        .rsplit(')')
-        .next()
-        .and_then(|r| r.split_whitespace().nth(1))
-        .unwrap_or("0")
-        .to_string();
-    Command::new("kill")
-        .args(["-9", &monitor])
-        .status()
-        .expect("kill");
+    kill_supervisor(&b, "left");
     // Nothing else ran since: the lease and its port rule are still there.
     let out = b.cmd(&["system", "check", "--quick"]);
     out.failure();
