@@ -41,6 +41,18 @@ pub fn run(cli: Cli) -> CliResult {
             .or(cli.global.debug.then(|| "debug".into())),
         config_file: cli.global.berth_config.clone(),
     };
+    if !matches!(cli.command, Command::Version(_)) {
+        // Rootless: join (or make) the user's berth namespaces while still
+        // single-threaded; `run`/`create` fail with 125 like their other errors.
+        crate::runtime::userns::enter().map_err(|e| CliError {
+            code: if matches!(cli.command, Command::Run(_) | Command::Create(_)) {
+                125
+            } else {
+                1
+            },
+            ..CliError::from(e)
+        })?;
+    }
     let settings = || Settings::resolve(&overrides).map_err(CliError::from);
     match &cli.command {
         Command::Run(a) => container::run(&settings()?, a),
@@ -91,5 +103,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Login(a) => registry::login(&settings()?, a),
         Command::Logout(a) => registry::logout(a),
         Command::Attach(a) => container::attach(&settings()?, a),
+        Command::Unshare(a) => crate::cli::unshare::unshare(&settings()?, a),
     }
 }

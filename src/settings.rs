@@ -60,7 +60,7 @@ pub enum SettingsError {
 }
 
 pub fn is_rootless() -> bool {
-    !nix::unistd::geteuid().is_root()
+    crate::runtime::userns::is_rootless()
 }
 
 impl Settings {
@@ -119,11 +119,9 @@ fn default_runroot(rootless: bool) -> Result<PathBuf, SettingsError> {
     if !rootless {
         return Ok(PathBuf::from("/run/berth"));
     }
-    if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(dir).join("berth"));
-    }
-    let uid = nix::unistd::getuid();
-    Ok(std::env::temp_dir().join(format!("berth-run-{uid}")))
+    // Inside berth's user namespace getuid() is 0: use the user's host id.
+    let uid = crate::runtime::userns::host_uid();
+    Ok(crate::runtime::userns::default_runtime_dir(uid))
 }
 
 fn load_config(explicit: Option<&Path>, rootless: bool) -> Result<FileConfig, SettingsError> {

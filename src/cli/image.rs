@@ -419,6 +419,7 @@ fn release_mount(store: &Store, name: &str, force: bool) -> CliResult<()> {
 /// `image mount`: prints each mount point.
 pub fn image_mount(settings: &Settings, args: &ImageMountArgs) -> CliResult {
     each_image(settings, &args.images, |store, image, _| {
+        hostmount::check_visible_mount(store, "berth image mount")?;
         Ok(hostmount::mount_image(store, image)?.display().to_string())
     })
 }

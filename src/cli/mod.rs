@@ -14,6 +14,7 @@ pub mod progress;
 pub mod registry;
 pub mod render;
 pub mod system;
+pub mod unshare;
 pub mod volume;
 
 use std::path::PathBuf;
@@ -166,6 +167,8 @@ pub enum Command {
     System(system::SystemCommand),
     /// Attach local standard input, output, and error streams to a running container
     Attach(container::AttachArgs),
+    /// Run a command (default: a shell) in the rootless user namespace
+    Unshare(unshare::UnshareArgs),
 }
 
 #[cfg(test)]

@@ -375,13 +375,23 @@ pub fn launch_container(
         .and_then(|l| l.resources().as_ref())
         .map(Resources::from_oci)
         .unwrap_or_default();
-    let cgroup = Cgroup::create(
-        &layout,
-        &CgroupParent::Root("berth".into()),
-        &entry.id,
-        &resources,
-    )
-    .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+    let cgroup = if store.paths().rootless && !cgroups::rootless_can_create(&layout) {
+        if resources.is_limited() {
+            eprintln!(
+                "Warning: resource limits are ignored: rootless containers need cgroup v2 with a \
+                 delegated subtree (systemd user session); this host's cgroups are not writable"
+            );
+        }
+        Cgroup::empty(layout.version)
+    } else {
+        let parent = if store.paths().rootless {
+            CgroupParent::Current
+        } else {
+            CgroupParent::Root("berth".into())
+        };
+        Cgroup::create(&layout, &parent, &entry.id, &resources)
+            .map_err(|e| RuntimeError::Setup(e.to_string()))?
+    };
     let plan = match networking::prepare(store, &entry.id, &entry.name, &config) {
         Ok(p) => p,
         Err(e) => {

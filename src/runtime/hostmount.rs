@@ -47,10 +47,14 @@ pub fn is_mountpoint(path: &Path) -> bool {
         .any(|p| Path::new(&unescape_mountinfo(p)) == path)
 }
 
-fn require_root(store: &Store, what: &str) -> Result<()> {
-    if store.paths().rootless {
+/// The CLI's `container mount`/`image mount` as a rootless user: the mount
+/// is made in berth's mount namespace, which only processes inside it see,
+/// so (as podman) they are refused unless run from `berth unshare`. Builds
+/// and other internal users mount freely: they run inside.
+pub fn check_visible_mount(store: &Store, what: &str) -> Result<()> {
+    if store.paths().rootless && !crate::runtime::userns::invoked_inside() {
         return Err(RuntimeError::Invalid(format!(
-            "{what} needs root: a rootless overlay exists only inside berth's user namespace; run it under `berth unshare`"
+            "{what}: a rootless mount exists only inside berth's user namespace; run it under `berth unshare`"
         )));
     }
     Ok(())
@@ -79,7 +83,6 @@ pub fn mount_container(store: &Store, entry: &ContainerEntry) -> Result<PathBuf>
             entry.name, entry.state.pid
         )));
     }
-    require_root(store, "berth container mount")?;
     let dir = store.container_dir(&entry.id);
     for d in ["upper", "work", "merged"] {
         std::fs::create_dir_all(dir.join(d))
@@ -110,7 +113,6 @@ pub fn mount_image(store: &Store, image: &ImageRecord) -> Result<PathBuf> {
     if is_mountpoint(&target) {
         return Ok(target);
     }
-    require_root(store, "berth image mount")?;
     std::fs::create_dir_all(&target)
         .map_err(|e| RuntimeError::io(format!("create {}", target.display()), e))?;
     let lower: Vec<PathBuf> = image

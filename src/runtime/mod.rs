@@ -32,5 +32,6 @@ pub mod seccomp;
 pub mod spec;
 pub mod tty;
 pub mod update;
+pub mod userns;
 
 pub use error::{Result, RuntimeError};

@@ -10,6 +10,7 @@ use crate::settings::Settings;
 /// Prints the mount point of each container, as podman does.
 pub fn mount(settings: &Settings, args: &MountArgs) -> CliResult {
     for_each(settings, &args.containers, |store, e, _| {
+        hostmount::check_visible_mount(store, "berth container mount")?;
         let path = hostmount::mount_container(store, e).map_err(CliError::from)?;
         Ok(Some(path.display().to_string()))
     })

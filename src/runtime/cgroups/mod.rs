@@ -72,6 +72,18 @@ use resources::Write;
 /// How long `freeze` waits for the kernel to report the cgroup frozen.
 pub(crate) const FREEZE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Whether a rootless berth can make container cgroups: only on cgroup v2,
+/// in a subtree delegated to the user (its own cgroup is writable, as under
+/// a systemd user session). Never on v1, whose hierarchies root owns.
+pub fn rootless_can_create(layout: &CgroupLayout) -> bool {
+    match (&layout.version, &layout.unified) {
+        (CgroupVersion::V2, Some(u)) => {
+            nix::unistd::access(&u.mount.join(&u.current), nix::unistd::AccessFlags::W_OK).is_ok()
+        }
+        _ => false,
+    }
+}
+
 /// Where container cgroups are created (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CgroupParent {
@@ -227,6 +239,16 @@ impl Cgroup {
                 let _ = cg.destroy();
                 Err(e)
             }
+        }
+    }
+
+    /// No cgroup at all: the container stays in its parent's cgroups and
+    /// every operation on it is a no-op or reports that it has none.
+    pub fn empty(version: CgroupVersion) -> Cgroup {
+        Cgroup {
+            version,
+            v1: Vec::new(),
+            unified: None,
         }
     }
 

@@ -390,7 +390,9 @@ pub fn launch(sys: &dyn Syscall, req: &LaunchRequest<'_>) -> Result<Launched, La
         process,
         rootfs: Some(&req.rootfs),
         env: MountEnv {
-            in_userns: new_user,
+            // Rootless berth clones from inside its own user namespace:
+            // the same limits apply as to a new one (no mknod, userxattr).
+            in_userns: new_user || crate::runtime::userns::in_child_userns(),
             cgroup2: cgroup2_host(),
         },
         stdio: [raw(&fds.child[0]), raw(&fds.child[1]), raw(&fds.child[2])],

@@ -178,9 +178,6 @@ pub fn build_spec_with(
     if !ipc_host {
         namespaces.push(namespace(LinuxNamespaceType::Ipc, ipc_join)?);
     }
-    if ctx.rootless {
-        namespaces.push(namespace(LinuxNamespaceType::User, None)?);
-    }
     if host.cgroup_v2 {
         namespaces.push(namespace(LinuxNamespaceType::Cgroup, None)?);
     }

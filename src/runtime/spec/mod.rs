@@ -16,8 +16,9 @@
 //!   HOME from [`ResolvedUser::home`] if the env has none (as runc does).
 //! - A namespace whose path is `container:<id>` joins another container's
 //!   namespace: rewrite it with [`resolve_joined_namespaces`] at start time.
-//! - Under `ctx.rootless` a user namespace is requested with no id mappings;
-//!   the launcher fills them from /etc/subuid and /etc/subgid.
+//! - Under `ctx.rootless` no user namespace is requested: berth itself runs
+//!   in the user's namespace (`runtime::userns`) and the container shares
+//!   it, as podman's containers share its rootless namespace by default.
 //! - `linux.resources.devices` already holds runc's default allow list.
 
 mod build;

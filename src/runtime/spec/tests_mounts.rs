@@ -276,7 +276,7 @@ fn cap_flags_reach_the_spec() {
 }
 
 #[test]
-fn rootless_adds_a_user_namespace_and_binds_host_proc() {
+fn rootless_shares_berths_user_namespace_and_binds_host_proc() {
     let mut resolve = |_: &str| -> Result<PathBuf, SpecError> { Ok(PathBuf::from("/x")) };
     let mut ctx = SpecContext {
         container_id: "abc",
@@ -299,7 +299,7 @@ fn rootless_adds_a_user_namespace_and_binds_host_proc() {
         &host(),
     )
     .unwrap();
-    assert!(ns_types(&b.spec).contains(&LinuxNamespaceType::User));
+    assert!(!ns_types(&b.spec).contains(&LinuxNamespaceType::User));
     assert_eq!(mount(&b.spec, "/proc").typ().as_deref(), Some("bind"));
     let linux = b.spec.linux().as_ref().unwrap();
     assert!(linux.uid_mappings().is_none());
