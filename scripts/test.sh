@@ -28,6 +28,13 @@ if ((${#missing[@]})); then
   fi
 fi
 
+# Rootless networking (pasta, slirp4netns) opens /dev/net/tun as the
+# user; Debian's udev rules make it 0666, some VM images leave it 0600.
+# tests/rootless.rs creates its own unprivileged users (useradd).
+if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
+  chmod 0666 /dev/net/tun
+fi
+
 results=()
 failed=0
 step() {

@@ -295,7 +295,8 @@ pub fn start(
     let (helper, hold) = match kind {
         RootlessNetKind::Pasta => (start_pasta(&tool, &target, ports)?, None),
         RootlessNetKind::Slirp4netns => {
-            let (helper, exit_w) = slirp::start_slirp(&tool, netns_pid, ports)?;
+            let ns = (&target.netns, target.userns.as_ref());
+            let (helper, exit_w) = slirp::start_slirp(&tool, ns, ports)?;
             (helper, Some(exit_w))
         }
     };

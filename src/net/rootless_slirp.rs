@@ -1,6 +1,7 @@
 //! slirp4netns: its arguments, its start, and the API socket requests that
 //! publish ports (slirp4netns takes no port options on its command line).
 
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::Ipv4Addr;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -14,7 +15,12 @@ use super::{
     READY_TIMEOUT,
 };
 
-pub(super) fn slirp_args(netns_pid: i32, ready: i32, exit: i32, api: Option<&Path>) -> Vec<String> {
+pub(super) fn slirp_args(
+    ns: &SlirpNamespaces,
+    ready: i32,
+    exit: i32,
+    api: Option<&Path>,
+) -> Vec<String> {
     let mut a: Vec<String> = vec![
         "--configure".into(),
         format!("--mtu={MTU}"),
@@ -27,15 +33,29 @@ pub(super) fn slirp_args(netns_pid: i32, ready: i32, exit: i32, api: Option<&Pat
     if let Some(api) = api {
         a.push(format!("--api-socket={}", api.display()));
     }
-    // By pid: slirp4netns joins the pid's user namespace when it differs.
-    a.extend([netns_pid.to_string(), IFNAME.to_string()]);
+    // By inherited fd, not by pid: opening another process's
+    // /proc/PID/ns/net is a ptrace check that fails once the container has
+    // switched to a non-root user inside a rootless namespace.
+    a.push("--netns-type=path".into());
+    if let Some(userns) = &ns.userns {
+        a.push(format!("--userns-path={userns}"));
+    }
+    a.extend([ns.netns.clone(), IFNAME.to_string()]);
     a
+}
+
+/// The container's namespaces as paths slirp4netns can open itself
+/// (`/proc/self/fd/N` of fds it inherits); the user namespace only when it
+/// differs from berth's.
+pub(super) struct SlirpNamespaces {
+    pub netns: String,
+    pub userns: Option<String>,
 }
 
 /// Returns the helper and the write end of its `--exit-fd` pipe.
 pub(super) fn start_slirp(
     tool: &Path,
-    netns_pid: i32,
+    target: (&File, Option<&File>),
     ports: &[ForwardedPort],
 ) -> Result<(HelperChild, OwnedFd), RootlessNetError> {
     let kind = RootlessNetKind::Slirp4netns;
@@ -52,13 +72,14 @@ pub(super) fn start_slirp(
         Some(ApiDir::create()?)
     };
     let api = api_dir.as_ref().map(|d| d.socket());
-    let args = slirp_args(
-        netns_pid,
-        ready_w.as_raw_fd(),
-        exit_r.as_raw_fd(),
-        api.as_deref(),
-    );
-    let inherit = [ready_w.as_raw_fd(), exit_r.as_raw_fd()];
+    let (netns, userns) = target;
+    let ns = SlirpNamespaces {
+        netns: format!("/proc/self/fd/{}", netns.as_raw_fd()),
+        userns: userns.map(|u| format!("/proc/self/fd/{}", u.as_raw_fd())),
+    };
+    let args = slirp_args(&ns, ready_w.as_raw_fd(), exit_r.as_raw_fd(), api.as_deref());
+    let mut inherit = vec![ready_w.as_raw_fd(), exit_r.as_raw_fd(), netns.as_raw_fd()];
+    inherit.extend(userns.map(|u| u.as_raw_fd()));
     let mut helper =
         HelperChild::spawn(tool, &args, &inherit).map_err(|source| RootlessNetError::Spawn {
             kind,

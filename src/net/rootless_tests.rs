@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::proc::{self, parse_stat};
-use super::slirp::{hostfwd_reply, hostfwd_request, slirp_args};
+use super::slirp::{hostfwd_reply, hostfwd_request, slirp_args, SlirpNamespaces};
 use super::*;
 
 fn tcp(host_ip: Option<Ipv4Addr>, host_port: u16, ctr_port: u16) -> ForwardedPort {
@@ -113,7 +113,11 @@ fn pasta_gets_only_the_published_ports_and_the_fixed_layout() {
 
 #[test]
 fn slirp_args_pass_the_fds_and_the_socket() {
-    let a = slirp_args(42, 7, 8, Some(Path::new("/run/x/api.sock")));
+    let ns = SlirpNamespaces {
+        netns: "/proc/self/fd/5".into(),
+        userns: None,
+    };
+    let a = slirp_args(&ns, 7, 8, Some(Path::new("/run/x/api.sock")));
     assert_eq!(
         a,
         [
@@ -124,11 +128,19 @@ fn slirp_args_pass_the_fds_and_the_socket() {
             "--ready-fd=7",
             "--exit-fd=8",
             "--api-socket=/run/x/api.sock",
-            "42",
+            "--netns-type=path",
+            "/proc/self/fd/5",
             "eth0"
         ]
     );
-    assert!(!slirp_args(42, 7, 8, None)
+    let with_userns = SlirpNamespaces {
+        netns: "/proc/self/fd/5".into(),
+        userns: Some("/proc/self/fd/6".into()),
+    };
+    assert!(
+        slirp_args(&with_userns, 7, 8, None).contains(&"--userns-path=/proc/self/fd/6".to_string())
+    );
+    assert!(!slirp_args(&ns, 7, 8, None)
         .iter()
         .any(|x| x.starts_with("--api-socket")));
 }

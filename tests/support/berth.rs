@@ -29,6 +29,10 @@ pub struct TestBerth {
     runroot: PathBuf,
     config: PathBuf,
     env: Vec<(OsString, Option<OsString>)>,
+    /// Commands run as this unprivileged user (rootless tests).
+    user: Option<super::rootless::TestUser>,
+    /// The user's default store (no --root/--runroot), under a HOME in `dir`.
+    default_store: bool,
     // Last: dropped after `Drop::drop` has unmounted what lives inside.
     dir: TempDir,
 }
@@ -67,8 +71,51 @@ impl TestBerth {
             runroot,
             config,
             env,
+            user: None,
+            default_store: false,
             dir,
         }
+    }
+
+    /// A store in `user`'s home that every command uses as that user,
+    /// through `runuser` with a clean environment.
+    pub fn as_user(user: &super::rootless::TestUser) -> TestBerth {
+        let dir = tempfile::Builder::new()
+            .prefix("berth-test-")
+            .tempdir_in(&user.home)
+            .unwrap_or_else(|e| panic!("cannot create a temp dir in {}: {e}", user.home.display()));
+        let mut b = TestBerth::new();
+        let base = dir.path().to_path_buf();
+        b.root = base.join("root");
+        b.runroot = base.join("run");
+        b.config = base.join("config");
+        for d in [
+            &b.root,
+            &b.runroot,
+            &b.config.join("docker"),
+            &base.join("home"),
+        ] {
+            std::fs::create_dir_all(d)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", d.display()));
+        }
+        b.env = vec![
+            ("DOCKER_CONFIG".into(), Some(b.config.join("docker").into())),
+            ("XDG_CONFIG_HOME".into(), Some(b.config.clone().into())),
+            ("NO_COLOR".into(), Some("1".into())),
+        ];
+        chown_tree(&base, user.uid, user.gid);
+        b.user = Some(user.clone());
+        b.dir = dir;
+        b
+    }
+
+    /// As [`as_user`](Self::as_user), but berth picks its default rootless
+    /// store: HOME is a directory inside the test's temp dir.
+    pub fn as_user_default_store(user: &super::rootless::TestUser) -> TestBerth {
+        let mut b = TestBerth::as_user(user);
+        b.default_store = true;
+        b.root = b.dir.path().join("home/.local/share/berth");
+        b
     }
 
     pub fn root(&self) -> &Path {
@@ -103,6 +150,9 @@ impl TestBerth {
     /// A `Command` for the binary with the store flags already in front,
     /// for tests that need to spawn and interact (signals, detached runs).
     pub fn command(&self, args: &[&str]) -> Command {
+        if let Some(user) = &self.user {
+            return self.user_command(user, args);
+        }
         let mut c = Command::new(BERTH);
         c.arg("--root")
             .arg(&self.root)
@@ -115,6 +165,37 @@ impl TestBerth {
                 None => c.env_remove(k),
             };
         }
+        c
+    }
+
+    fn user_command(&self, user: &super::rootless::TestUser, args: &[&str]) -> Command {
+        let home = if self.default_store {
+            self.dir.path().join("home")
+        } else {
+            user.home.clone()
+        };
+        let mut c = Command::new("runuser");
+        c.args(["-u", &user.name, "--", "env", "-i"]);
+        c.arg(format!("HOME={}", home.display()));
+        c.arg(format!("USER={}", user.name));
+        c.arg(format!("LOGNAME={}", user.name));
+        c.arg("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        for (k, v) in &self.env {
+            if let Some(v) = v {
+                let mut kv = k.clone();
+                kv.push("=");
+                kv.push(v);
+                c.arg(kv);
+            }
+        }
+        c.arg(BERTH);
+        if !self.default_store {
+            c.arg("--root")
+                .arg(&self.root)
+                .arg("--runroot")
+                .arg(&self.runroot);
+        }
+        c.args(args);
         c
     }
 
@@ -190,6 +271,16 @@ impl Drop for TestBerth {
     /// dir impossible to remove; detach them (deepest first) and let
     /// `TempDir` delete the rest.
     fn drop(&mut self) {
+        if self.user.is_some() {
+            // The user's containers, mounts and the files its ids own are
+            // only fully visible inside its namespace: let berth remove
+            // them; root deletes what is left with the temp dir.
+            let _ = self
+                .command(&["system", "reset", "--force"])
+                .stdin(std::process::Stdio::null())
+                .output();
+            return;
+        }
         // Bridges and firewall rules live on the host, not in the temp dir:
         // a store that used networks removes them (and its containers).
         if self.root.join("networks").exists() {
@@ -207,6 +298,15 @@ impl Drop for TestBerth {
         mounts.sort_by_key(|m| std::cmp::Reverse(m.components().count()));
         for m in mounts {
             let _ = lazy_unmount(&m);
+        }
+    }
+}
+
+fn chown_tree(path: &Path, uid: u32, gid: u32) {
+    let _ = std::os::unix::fs::lchown(path, Some(uid), Some(gid));
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for e in entries.flatten() {
+            chown_tree(&e.path(), uid, gid);
         }
     }
 }

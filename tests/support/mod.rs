@@ -22,6 +22,7 @@ pub mod images;
 pub mod install;
 pub mod layers;
 pub mod registry;
+pub mod rootless;
 
 pub use berth::{berth, Output, TestBerth};
 pub use registry::{auth_registry, registry, Registry};
