@@ -284,8 +284,13 @@ pub fn parse_journalctl_json(line: &str) -> Option<ReadEntry> {
 
 /// The `journalctl` command that lists a container's entries, or why the
 /// journal cannot be read: berth reads only the system journal (the default
-/// socket), through journalctl.
-pub fn journalctl_command(id_full: &str, follow: bool) -> Result<std::process::Command, JournalError> {
+/// socket), through journalctl. `tail` applies only when following (a plain
+/// read selects the tail itself, after `--since`/`--until`).
+pub fn journalctl_command(
+    id_full: &str,
+    follow: bool,
+    tail: Option<usize>,
+) -> Result<std::process::Command, JournalError> {
     let cannot = |reason: String| JournalError::CannotRead {
         id: id_full.to_string(),
         reason,
@@ -301,11 +306,79 @@ pub fn journalctl_command(id_full: &str, follow: bool) -> Result<std::process::C
     let mut cmd = std::process::Command::new(exe);
     cmd.args(["--no-pager", "-o", "json", "--all"]);
     if follow {
+        cmd.arg("--follow");
         // -f alone would start at the last ten entries.
-        cmd.args(["--follow", "--no-tail"]);
+        match tail {
+            Some(n) => cmd.arg(format!("--lines={n}")),
+            None => cmd.arg("--no-tail"),
+        };
     }
     cmd.arg(format!("CONTAINER_ID_FULL={id_full}"));
     Ok(cmd)
+}
+
+/// Read a container's entries through journalctl, handing each to
+/// `on_entry`. Following goes on while `running()` says the container
+/// runs, then drains what journalctl still prints for a moment and stops it.
+pub fn read(
+    id_full: &str,
+    follow: bool,
+    tail: Option<usize>,
+    on_entry: &mut dyn FnMut(ReadEntry),
+    running: &mut dyn FnMut() -> bool,
+) -> Result<(), JournalError> {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let io_err = |what: &str, source: io::Error| JournalError::Io {
+        what: what.to_string(),
+        source,
+    };
+    let mut cmd = journalctl_command(id_full, follow, tail)?;
+    cmd.stdout(Stdio::piped()).stdin(Stdio::null());
+    let mut child = cmd.spawn().map_err(|e| io_err("run journalctl", e))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| io_err("read journalctl", io::ErrorKind::BrokenPipe.into()))?;
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let tick = std::time::Duration::from_millis(200);
+    let mut stopping_at = None;
+    loop {
+        match rx.recv_timeout(tick) {
+            Ok(line) => {
+                if let Some(e) = parse_journalctl_json(&line) {
+                    on_entry(e);
+                }
+                continue;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if follow && stopping_at.is_none() && !running() {
+            // journald may still be writing the last lines.
+            stopping_at = Some(std::time::Instant::now() + tick * 3);
+        }
+        if stopping_at.is_some_and(|t| std::time::Instant::now() >= t) {
+            let _ = child.kill();
+            break;
+        }
+    }
+    let status = child.wait().map_err(|e| io_err("wait for journalctl", e))?;
+    let _ = reader.join();
+    if !follow && !status.success() {
+        return Err(JournalError::CannotRead {
+            id: id_full.to_string(),
+            reason: format!("journalctl failed ({status})"),
+        });
+    }
+    Ok(())
 }
 
 fn find_in_path(name: &str) -> Option<PathBuf> {

@@ -133,9 +133,11 @@ pub fn in_systemd_service(layout: &CgroupLayout, invocation_id: bool) -> bool {
 /// docker's `--cgroup-parent` check, done at create: a non-empty path of
 /// plain names (a leading '/' is allowed and ignored; `..` and `.` are not).
 pub fn validate_parent(path: &str) -> Result<(), CgroupError> {
-    let p = Path::new(path.trim_start_matches('/'));
-    let plain = p.components().all(|c| matches!(c, Component::Normal(_)));
-    if p.as_os_str().is_empty() || !plain || path.contains('\0') {
+    // By segment: Path::components would quietly drop a "." in the middle.
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+    let empty = segments.peek().is_none();
+    let plain = segments.all(|s| s != "." && s != "..");
+    if empty || !plain || path.contains('\0') {
         return Err(CgroupError::InvalidParent(path.to_string()));
     }
     Ok(())
