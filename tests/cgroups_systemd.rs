@@ -72,7 +72,9 @@ fn memory_path(text: &str) -> String {
 }
 
 fn is_v2_only() -> bool {
-    !cgroup_mounts().iter().any(|m| m.join("memory.stat").exists() && m.join("tasks").exists())
+    !cgroup_mounts()
+        .iter()
+        .any(|m| m.join("memory.stat").exists() && m.join("tasks").exists())
         && Path::new("/sys/fs/cgroup/cgroup.controllers").exists()
 }
 
@@ -108,7 +110,14 @@ fn cgroups_disabled_keeps_the_container_in_berths_cgroup() {
     let (b, img) = with_busybox();
     let own = std::fs::read_to_string("/proc/self/cgroup").expect("own cgroup");
     // Foreground: berth is our child, in our cgroup; so is the container.
-    let out = b.cmd(&["run", "--rm", "--cgroups=disabled", &img, "cat", "/proc/self/cgroup"]);
+    let out = b.cmd(&[
+        "run",
+        "--rm",
+        "--cgroups=disabled",
+        &img,
+        "cat",
+        "/proc/self/cgroup",
+    ]);
     out.success();
     if is_v2_only() {
         // A private cgroup namespace rooted at berth's own cgroup.
@@ -117,14 +126,27 @@ fn cgroups_disabled_keeps_the_container_in_berths_cgroup() {
         assert_eq!(proc_cgroups(out.stdout_trim()), proc_cgroups(&own));
     }
 
-    let id = b.cmd(&["run", "-d", "--name", "nocg", "--cgroups=disabled", &img, "sleep", "60"]);
+    let id = b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "nocg",
+        "--cgroups=disabled",
+        &img,
+        "sleep",
+        "60",
+    ]);
     id.success();
     let id = id.stdout_trim().to_string();
     let pid = inspect(&b, "{{.State.Pid}}", "nocg");
     let theirs = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).expect("its cgroup");
     assert_eq!(proc_cgroups(&theirs), proc_cgroups(&own));
     for m in cgroup_mounts() {
-        assert!(!m.join("berth").join(&id).exists(), "no cgroup under {}", m.display());
+        assert!(
+            !m.join("berth").join(&id).exists(),
+            "no cgroup under {}",
+            m.display()
+        );
     }
     b.cmd(&["stats", "--no-stream", "nocg"])
         .code(1)
@@ -138,9 +160,17 @@ fn cgroups_disabled_keeps_the_container_in_berths_cgroup() {
 #[test]
 fn cgroups_disabled_refuses_resource_limits() {
     let (b, img) = with_busybox();
-    b.cmd(&["run", "--rm", "--cgroups=disabled", "--memory", "10m", &img, "true"])
-        .code(125)
-        .stderr_contains("--cgroups=disabled");
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--cgroups=disabled",
+        "--memory",
+        "10m",
+        &img,
+        "true",
+    ])
+    .code(125)
+    .stderr_contains("--cgroups=disabled");
     b.cmd(&["create", "--cgroups=sometimes", &img, "true"])
         .code(125)
         .stderr_contains("invalid --cgroups");
@@ -158,7 +188,17 @@ fn cgroup_parent_places_the_container_and_rm_removes_it() {
         .code(125)
         .stderr_contains("invalid --cgroup-parent");
     let parent = format!("/berth-test-{}", random_suffix());
-    let out = b.cmd(&["run", "-d", "--name", "cp", "--cgroup-parent", &parent, &img, "sleep", "60"]);
+    let out = b.cmd(&[
+        "run",
+        "-d",
+        "--name",
+        "cp",
+        "--cgroup-parent",
+        &parent,
+        &img,
+        "sleep",
+        "60",
+    ]);
     out.success();
     let id = out.stdout_trim().to_string();
     let pid = inspect(&b, "{{.State.Pid}}", "cp");
@@ -167,9 +207,22 @@ fn cgroup_parent_places_the_container_and_rm_removes_it() {
     assert_eq!(mem, format!("{parent}/{id}"), "{text}");
     assert_eq!(inspect(&b, "{{.HostConfig.CgroupParent}}", "cp"), parent);
     // Other commands find it from the record, not from the default place.
-    b.cmd(&["stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "cp"])
-        .success()
-        .stdout_is("cp 1\n");
+    b.cmd(&[
+        "stats",
+        "--no-stream",
+        "--format",
+        "{{.Name}} {{.PIDs}}",
+        "cp",
+    ])
+    .success()
+    .stdout_is("cp 1\n");
+    let exec = b.cmd(&["exec", "cp", "cat", "/proc/self/cgroup"]);
+    exec.success();
+    assert_eq!(
+        memory_path(exec.stdout_trim()),
+        mem,
+        "exec joins the same cgroup"
+    );
     b.cmd(&["pause", "cp"]).success();
     b.cmd(&["unpause", "cp"]).success();
     b.cmd(&["rm", "-f", "cp"]).success();
@@ -228,7 +281,15 @@ fn foreground_run_in_a_systemd_service_nests_below_the_unit() {
     for (ctrls, path) in proc_cgroups(&stdout) {
         let joined = ctrls.is_empty()
             || ctrls.split(',').any(|c| {
-                ["memory", "pids", "cpu", "freezer", "name=systemd", "devices"].contains(&c)
+                [
+                    "memory",
+                    "pids",
+                    "cpu",
+                    "freezer",
+                    "name=systemd",
+                    "devices",
+                ]
+                .contains(&c)
             });
         if joined {
             assert!(path.starts_with(&below), "{ctrls}: {path}\n{stdout}");
@@ -304,14 +365,21 @@ fn journald_driver_sends_each_line_with_dockers_fields() {
         assert_eq!(text(m, "CONTAINER_NAME"), "jr");
         assert_eq!(text(m, "CONTAINER_ID_FULL"), id);
         assert_eq!(text(m, "CONTAINER_ID"), id[..12]);
-        assert_eq!(text(m, "SYSLOG_IDENTIFIER"), "two\nlines", "binary-safe form");
+        assert_eq!(
+            text(m, "SYSLOG_IDENTIFIER"),
+            "two\nlines",
+            "binary-safe form"
+        );
         assert_eq!(text(m, "IMAGE_NAME"), img);
     }
     b.cmd(&["logs", "jr"])
         .code(1)
         .stderr_contains("does not support reading");
     // No journal where berth looks: refused at create, as docker does.
-    b.env("BERTH_JOURNAL_SOCKET", Some("/nonexistent/berth-journal.sock"));
+    b.env(
+        "BERTH_JOURNAL_SOCKET",
+        Some("/nonexistent/berth-journal.sock"),
+    );
     b.cmd(&["create", "--log-driver", "journald", &img, "true"])
         .code(125)
         .stderr_contains("journald");

@@ -88,7 +88,9 @@ pub(crate) fn create_for_start(
         Placement::Under { parent, name } => {
             match Cgroup::create(&layout, &parent, &name, resources) {
                 Ok(cg) => cg,
-                Err(e @ CgroupError::PermissionDenied { .. }) if parent == CgroupParent::Current => {
+                Err(e @ CgroupError::PermissionDenied { .. })
+                    if parent == CgroupParent::Current =>
+                {
                     eprintln!(
                         "Warning: cannot create the container's cgroup below this systemd \
                          unit's cgroup ({e}); using the default /{} instead (set Delegate=yes \

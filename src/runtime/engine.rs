@@ -10,8 +10,8 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::cgroups::{self, Cgroup, Resources};
-use super::container_cgroup::{self, CgroupOptions, Supervisor};
 use super::config::{ContainerConfig, HealthConfig, LogConfig, RestartPolicy};
+use super::container_cgroup::{self, CgroupOptions, Supervisor};
 use super::error::{Result, RuntimeError};
 use super::etc_files::write_etc_files;
 use super::inspect_json::{docker_config_json, host_config_json};

@@ -11,7 +11,6 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
-
 use super::error::{Result, RuntimeError};
 use super::launcher::{self, LinuxSyscall, Stdio};
 use super::relay::{block_signals, Exit, Relay};

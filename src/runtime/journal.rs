@@ -220,7 +220,8 @@ fn send_memfd(sock: &UnixDatagram, path: &Path, payload: &[u8]) -> io::Result<()
     let name = c"berth-journal";
     // SAFETY: memfd_create takes a NUL-terminated name and flags; the
     // returned descriptor is new and owned here.
-    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING) };
+    let fd =
+        unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING) };
     if fd < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -490,7 +491,10 @@ mod tests {
     fn journalctl_json_lines_parse_text_and_byte_messages() {
         let l = r#"{"MESSAGE":"hi","PRIORITY":"6","__REALTIME_TIMESTAMP":"1700000000000000"}"#;
         let e = parse_journalctl_json(l).unwrap();
-        assert_eq!((e.stream, e.message.as_slice()), (Stream::Stdout, &b"hi"[..]));
+        assert_eq!(
+            (e.stream, e.message.as_slice()),
+            (Stream::Stdout, &b"hi"[..])
+        );
         let l = r#"{"MESSAGE":[104,255],"PRIORITY":"3","__REALTIME_TIMESTAMP":"1"}"#;
         let e = parse_journalctl_json(l).unwrap();
         assert_eq!((e.stream, e.message), (Stream::Stderr, vec![104, 255]));

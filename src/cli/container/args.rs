@@ -25,7 +25,8 @@ pub struct CreateFlags {
     /// Optional parent cgroup for the container
     #[arg(long = "cgroup-parent")]
     pub cgroup_parent: Option<String>,
-    /// Control container cgroup configuration: enabled, disabled, no-conmon, split (podman)
+    /// Control container cgroup configuration: enabled, disabled, no-conmon, split (podman;
+    /// berth has no conmon, so no-conmon and split act as enabled)
     #[arg(long, value_name = "string")]
     pub cgroups: Option<String>,
     /// Cgroup namespace to use (host|private)

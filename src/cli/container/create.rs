@@ -317,7 +317,8 @@ fn create_entry(
     let log = LogConfig::parse(flags.log_driver.as_deref(), &flags.log_opts)
         .map_err(|e| run_error(anyhow::anyhow!(e)))?;
     let cgroups = CgroupOptions {
-        mode: CgroupsMode::parse(flags.cgroups.as_deref().unwrap_or_default()).map_err(run_error)?,
+        mode: CgroupsMode::parse(flags.cgroups.as_deref().unwrap_or_default())
+            .map_err(run_error)?,
         parent: flags.cgroup_parent.clone().filter(|p| !p.is_empty()),
     };
     let req = CreateRequest {

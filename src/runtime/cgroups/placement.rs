@@ -204,12 +204,7 @@ impl Cgroup {
         }
         let cg = Cgroup {
             version: layout.version,
-            v1: rec
-                .v1
-                .iter()
-                .filter(|(_, d)| d.is_dir())
-                .cloned()
-                .collect(),
+            v1: rec.v1.iter().filter(|(_, d)| d.is_dir()).cloned().collect(),
             unified: rec.unified.clone().filter(|d| d.is_dir()),
         };
         Ok((!cg.is_none()).then_some(cg))
@@ -299,7 +294,10 @@ mod tests {
         r.mode = CgroupsMode::Disabled;
         assert_eq!(decide(&l, &r), Placement::None);
         for mode in [CgroupsMode::NoConmon, CgroupsMode::Split] {
-            let r = PlacementRequest { mode, ..req(true, false) };
+            let r = PlacementRequest {
+                mode,
+                ..req(true, false)
+            };
             assert_eq!(decide(&l, &r), current("berth-0123456789ab"));
         }
     }
@@ -307,9 +305,15 @@ mod tests {
     #[test]
     fn modes_parse_as_podman_spells_them() {
         assert_eq!(CgroupsMode::parse("enabled").unwrap(), CgroupsMode::Enabled);
-        assert_eq!(CgroupsMode::parse("no-conmon").unwrap(), CgroupsMode::NoConmon);
+        assert_eq!(
+            CgroupsMode::parse("no-conmon").unwrap(),
+            CgroupsMode::NoConmon
+        );
         assert_eq!(CgroupsMode::parse("split").unwrap(), CgroupsMode::Split);
-        assert_eq!(CgroupsMode::parse("disabled").unwrap(), CgroupsMode::Disabled);
+        assert_eq!(
+            CgroupsMode::parse("disabled").unwrap(),
+            CgroupsMode::Disabled
+        );
         assert!(CgroupsMode::parse("off").is_err());
         let json = serde_json::to_string(&CgroupsMode::NoConmon).unwrap();
         assert_eq!(json, "\"no-conmon\"");
