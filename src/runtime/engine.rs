@@ -67,6 +67,9 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         None => json!({}),
     };
     let image_cfg = ImageConfig::from_config_json(&cfg_json["config"]);
+    if req.log.driver == super::config::LogDriver::Journald {
+        super::journal::check_available().map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+    }
     // The reservation removes the directory again unless the record commits.
     let reservation = store.reserve_container()?;
     let id = reservation.id.clone();
@@ -127,9 +130,12 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     }
     let mut oci = built.spec;
     choose_seccomp(&req.run, &mut oci).map_err(cleanup_dir)?;
-    container_cgroup::check_create(&req.cgroups, &spec_resources(&oci))?;
-    if req.log.driver == super::config::LogDriver::Journald {
-        super::journal::check_available().map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+    if let Err(e) = container_cgroup::check_create(&req.cgroups, &spec_resources(&oci)) {
+        // Anonymous volumes were made for this container only.
+        for v in &anonymous {
+            let _ = store.remove_volume(v, true);
+        }
+        return Err(e);
     }
 
     let health = if req.no_healthcheck {
