@@ -73,6 +73,9 @@ pub enum LogDriver {
     Passthrough,
     #[serde(rename = "none")]
     None,
+    /// docker's journald driver: each line to the systemd journal.
+    #[serde(rename = "journald")]
+    Journald,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,9 +93,10 @@ impl LogConfig {
             "k8s-file" => LogDriver::K8sFile,
             "passthrough" => LogDriver::Passthrough,
             "none" => LogDriver::None,
+            "journald" => LogDriver::Journald,
             other => {
                 return Err(format!(
-                    "unknown log driver {other:?}: berth supports json-file, k8s-file, passthrough and none"
+                    "unknown log driver {other:?}: berth supports json-file, k8s-file, journald, passthrough and none"
                 ))
             }
         };
@@ -265,6 +269,12 @@ pub struct ContainerConfig {
     pub ports: Vec<super::ports::PortMapping>,
     #[serde(default)]
     pub network: NetworkConfig,
+    /// `--cgroups` (podman): whether the container gets a cgroup.
+    #[serde(default)]
+    pub cgroups: super::cgroups::CgroupsMode,
+    /// `--cgroup-parent` (docker), validated at create.
+    #[serde(default)]
+    pub cgroup_parent: Option<String>,
 }
 
 /// How a container is networked: decided at create, wired at each start.

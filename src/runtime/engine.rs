@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use serde_json::json;
 
-use super::cgroups::{self, Cgroup, CgroupParent, Resources};
+use super::cgroups::{self, Cgroup, Resources};
 use super::config::{ContainerConfig, HealthConfig, LogConfig, RestartPolicy};
+use super::container_cgroup::{self, CgroupOptions, Supervisor};
 use super::error::{Result, RuntimeError};
 use super::etc_files::write_etc_files;
 use super::inspect_json::{docker_config_json, host_config_json};
@@ -45,6 +46,8 @@ pub struct CreateRequest {
     pub publish_all: bool,
     /// `--expose` ports.
     pub expose: Vec<ports::ContainerPort>,
+    /// `--cgroups`, `--cgroup-parent`.
+    pub cgroups: CgroupOptions,
 }
 
 fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {
@@ -64,6 +67,9 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         None => json!({}),
     };
     let image_cfg = ImageConfig::from_config_json(&cfg_json["config"]);
+    if req.log.driver == super::config::LogDriver::Journald {
+        super::journal::check_available().map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+    }
     // The reservation removes the directory again unless the record commits.
     let reservation = store.reserve_container()?;
     let id = reservation.id.clone();
@@ -124,6 +130,13 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     }
     let mut oci = built.spec;
     choose_seccomp(&req.run, &mut oci).map_err(cleanup_dir)?;
+    if let Err(e) = container_cgroup::check_create(&req.cgroups, &spec_resources(&oci)) {
+        // Anonymous volumes were made for this container only.
+        for v in &anonymous {
+            let _ = store.remove_volume(v, true);
+        }
+        return Err(e);
+    }
 
     let health = if req.no_healthcheck {
         None
@@ -138,6 +151,7 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
     host_config["NetworkMode"] = json!(network.mode);
     host_config["PortBindings"] = ports::port_bindings_json(&published);
     host_config["PublishAllPorts"] = json!(req.publish_all);
+    host_config["CgroupParent"] = json!(req.cgroups.parent.clone().unwrap_or_default());
     let ps_ports = ports::display(&published, &exposed);
     let ps_networks: Vec<String> = if network.networks.is_empty() {
         vec![network.mode.clone()]
@@ -165,6 +179,8 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         hostname,
         ports: published,
         network,
+        cgroups: req.cgroups.mode,
+        cgroup_parent: req.cgroups.parent.clone(),
     };
     let new = NewContainer {
         name: req.name.clone(),
@@ -319,13 +335,42 @@ pub struct Started {
     pub network: Option<networking::Attached>,
 }
 
-/// Launches a created (or exited) container. `stdio` decides who sees its
-/// output; `die_with_parent` ties its life to the calling process.
+/// The limits a spec asks for.
+fn spec_resources(oci: &oci_spec::runtime::Spec) -> Resources {
+    oci.linux()
+        .as_ref()
+        .and_then(|l| l.resources().as_ref())
+        .map(Resources::from_oci)
+        .unwrap_or_default()
+}
+
+/// Launches a created (or exited) container that this process supervises
+/// in the foreground (`run`, `start -a`). `stdio` decides who sees its output.
 pub fn launch_container(
     store: &Store,
     entry: &ContainerEntry,
     stdio: Stdio,
     preserve_fds: Vec<i32>,
+) -> Result<Started> {
+    launch(store, entry, stdio, preserve_fds, Supervisor::Foreground)
+}
+
+/// As [`launch_container`], for the detached monitor.
+pub fn launch_monitored(
+    store: &Store,
+    entry: &ContainerEntry,
+    stdio: Stdio,
+    preserve_fds: Vec<i32>,
+) -> Result<Started> {
+    launch(store, entry, stdio, preserve_fds, Supervisor::Monitor)
+}
+
+fn launch(
+    store: &Store,
+    entry: &ContainerEntry,
+    stdio: Stdio,
+    preserve_fds: Vec<i32>,
+    supervisor: Supervisor,
 ) -> Result<Started> {
     let file = store.container_file(&entry.id)?;
     let mut oci: oci_spec::runtime::Spec = serde_json::from_value(file.spec).map_err(|e| {
@@ -368,30 +413,13 @@ pub fn launch_container(
             }
         }
     };
-    let layout = cgroups::detect().map_err(|e| RuntimeError::Setup(format!("cgroups: {e}")))?;
-    let resources = oci
-        .linux()
-        .as_ref()
-        .and_then(|l| l.resources().as_ref())
-        .map(Resources::from_oci)
-        .unwrap_or_default();
-    let cgroup = if store.paths().rootless && !cgroups::rootless_can_create(&layout) {
-        if resources.is_limited() {
-            eprintln!(
-                "Warning: resource limits are ignored: rootless containers need cgroup v2 with a \
-                 delegated subtree (systemd user session); this host's cgroups are not writable"
-            );
-        }
-        Cgroup::empty(layout.version)
-    } else {
-        let parent = if store.paths().rootless {
-            CgroupParent::Current
-        } else {
-            CgroupParent::Root("berth".into())
-        };
-        Cgroup::create(&layout, &parent, &entry.id, &resources)
-            .map_err(|e| RuntimeError::Setup(e.to_string()))?
-    };
+    let cgroup = container_cgroup::create_for_start(
+        store,
+        &entry.id,
+        &config,
+        &spec_resources(&oci),
+        supervisor,
+    )?;
     let plan = match networking::prepare(store, &entry.id, &entry.name, &config) {
         Ok(p) => p,
         Err(e) => {
@@ -592,11 +620,8 @@ pub fn load_config(store: &Store, id: &str) -> Result<ContainerConfig> {
 /// Removes a container record, its files and (with `volumes`) its anonymous volumes.
 pub fn remove(store: &Store, entry: &ContainerEntry, volumes: bool) -> Result<()> {
     let config = load_config(store, &entry.id).ok();
-    if let Ok(layout) = cgroups::detect() {
-        if let Ok(Some(cg)) = Cgroup::open(&layout, &CgroupParent::Root("berth".into()), &entry.id)
-        {
-            let _ = cg.destroy();
-        }
+    if let Ok(Some(cg)) = container_cgroup::find(store, &entry.id) {
+        let _ = cg.destroy();
     }
     // Leases a crashed supervisor left (idempotent when there are none).
     if config
@@ -614,13 +639,6 @@ pub fn remove(store: &Store, entry: &ContainerEntry, volumes: bool) -> Result<()
         }
     }
     Ok(())
-}
-
-fn open_cgroup(id: &str) -> Result<Cgroup> {
-    let layout = cgroups::detect().map_err(|e| RuntimeError::Setup(format!("cgroups: {e}")))?;
-    Cgroup::open(&layout, &CgroupParent::Root("berth".into()), id)
-        .map_err(|e| RuntimeError::Setup(e.to_string()))?
-        .ok_or_else(|| RuntimeError::NotRunning(id.to_string()))
 }
 
 fn require_running(entry: &ContainerEntry) -> Result<()> {
@@ -646,7 +664,7 @@ pub fn pause(store: &Store, entry: &ContainerEntry) -> Result<()> {
             entry.id
         )));
     }
-    open_cgroup(&entry.id)?
+    container_cgroup::require(store, &entry.id)?
         .freeze()
         .map_err(|e| RuntimeError::Setup(e.to_string()))?;
     store.update_container(&entry.id, |e| {
@@ -666,7 +684,7 @@ pub fn thaw(store: &Store, entry: &ContainerEntry) -> Result<()> {
             entry.id
         )));
     }
-    open_cgroup(&entry.id)?
+    container_cgroup::require(store, &entry.id)?
         .thaw()
         .map_err(|e| RuntimeError::Setup(e.to_string()))?;
     store.update_container(&entry.id, |e| {
@@ -677,18 +695,23 @@ pub fn thaw(store: &Store, entry: &ContainerEntry) -> Result<()> {
     Ok(())
 }
 
+/// Whether the container was started with `--cgroups=disabled`.
+pub fn cgroup_disabled(store: &Store, entry: &ContainerEntry) -> bool {
+    container_cgroup::is_disabled(store, &entry.id)
+}
+
 /// Resource usage for `stats`.
-pub fn stats(entry: &ContainerEntry) -> Result<cgroups::Stats> {
+pub fn stats(store: &Store, entry: &ContainerEntry) -> Result<cgroups::Stats> {
     require_running(entry)?;
-    open_cgroup(&entry.id)?
+    container_cgroup::require(store, &entry.id)?
         .stats()
         .map_err(|e| RuntimeError::Setup(e.to_string()))
 }
 
 /// Processes of the container, for `top`.
-pub fn pids(entry: &ContainerEntry) -> Result<Vec<i32>> {
+pub fn pids(store: &Store, entry: &ContainerEntry) -> Result<Vec<i32>> {
     require_running(entry)?;
-    open_cgroup(&entry.id)?
+    container_cgroup::require(store, &entry.id)?
         .pids()
         .map_err(|e| RuntimeError::Setup(e.to_string()))
 }

@@ -11,7 +11,6 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
-use super::cgroups::{self, Cgroup, CgroupParent};
 use super::error::{Result, RuntimeError};
 use super::launcher::{self, LinuxSyscall, Stdio};
 use super::relay::{block_signals, Exit, Relay};
@@ -86,8 +85,7 @@ fn prepare(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result<
             None => None,
         }
     };
-    let layout = cgroups::detect().map_err(|e| RuntimeError::Setup(e.to_string()))?;
-    let procs = match Cgroup::open(&layout, &CgroupParent::Root("berth".into()), &entry.id) {
+    let procs = match super::container_cgroup::find(store, &entry.id) {
         Ok(Some(cg)) => cg
             .open_procs_fds()
             .map_err(|e| RuntimeError::Setup(e.to_string()))?,

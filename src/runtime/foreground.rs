@@ -62,7 +62,7 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
                 .get("path")
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(|| store.container_dir(&entry.id).join("ctr.log"));
-            LogWriter::open(&path, cfg).ok().flatten()
+            LogWriter::open_for(&path, cfg, entry).ok().flatten()
         }
         _ => None,
     };

@@ -2,6 +2,7 @@
 //! `{"log":"hi\n","stream":"stdout","time":"…"}`) or podman's k8s-file
 //! (`<RFC3339Nano> stdout F hi`), with `max-size`/`max-file` rotation, and
 //! the reader behind `berth logs` (`--tail`, `--since`, `--until`, `-f`).
+//! The same line splitting feeds the journald driver (see `journal`).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
@@ -11,6 +12,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::config::{LogConfig, LogDriver};
+use super::journal::{JournalFields, JournalSink};
+use crate::store::containers::ContainerEntry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,13 +35,24 @@ impl Stream {
 const MAX_LINE: usize = 16 * 1024;
 
 pub struct LogWriter {
+    sink: Sink,
+    partial: [Vec<u8>; 2],
+}
+
+/// Where complete (or cut) lines go.
+enum Sink {
+    File(FileSink),
+    Journal(JournalSink),
+}
+
+/// json-file or k8s-file, with rotation.
+struct FileSink {
     path: PathBuf,
     file: File,
     k8s: bool,
     size: u64,
     max_size: Option<u64>,
     max_files: u32,
-    partial: [Vec<u8>; 2],
 }
 
 #[derive(Serialize, Deserialize)]
@@ -54,17 +68,43 @@ impl LogWriter {
         let k8s = match cfg.driver {
             LogDriver::JsonFile => false,
             LogDriver::K8sFile => true,
-            LogDriver::None | LogDriver::Passthrough => return Ok(None),
+            // The journal needs the container's fields: see `open_for`.
+            LogDriver::None | LogDriver::Passthrough | LogDriver::Journald => return Ok(None),
         };
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let size = file.metadata()?.len();
         Ok(Some(LogWriter {
-            path: path.to_path_buf(),
-            file,
-            k8s,
-            size,
-            max_size: cfg.max_size(),
-            max_files: cfg.max_files(),
+            sink: Sink::File(FileSink {
+                path: path.to_path_buf(),
+                file,
+                k8s,
+                size,
+                max_size: cfg.max_size(),
+                max_files: cfg.max_files(),
+            }),
+            partial: [Vec::new(), Vec::new()],
+        }))
+    }
+
+    /// The writer for a container's output under `cfg`: a log file at
+    /// `path`, or the journal with the container's fields; `None` for
+    /// drivers that keep nothing (none, passthrough).
+    pub fn open_for(
+        path: &Path,
+        cfg: &LogConfig,
+        entry: &ContainerEntry,
+    ) -> io::Result<Option<LogWriter>> {
+        if cfg.driver != LogDriver::Journald {
+            return LogWriter::open(path, cfg);
+        }
+        let fields = JournalFields::new(
+            &entry.id,
+            &entry.name,
+            &entry.image_name,
+            cfg.options.get("tag").map(String::as_str),
+        );
+        Ok(Some(LogWriter {
+            sink: Sink::Journal(JournalSink::open(fields)?),
             partial: [Vec::new(), Vec::new()],
         }))
     }
@@ -102,9 +142,28 @@ impl LogWriter {
                 self.emit(stream, &line, false)?;
             }
         }
-        self.file.flush()
+        match &mut self.sink {
+            Sink::File(f) => f.file.flush(),
+            Sink::Journal(_) => Ok(()),
+        }
     }
 
+    fn emit(&mut self, stream: Stream, line: &[u8], complete: bool) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::File(f) => f.emit(stream, line, complete),
+            Sink::Journal(j) => {
+                let body = if complete {
+                    &line[..line.len() - 1]
+                } else {
+                    line
+                };
+                j.send(stream, body, !complete)
+            }
+        }
+    }
+}
+
+impl FileSink {
     fn emit(&mut self, stream: Stream, line: &[u8], complete: bool) -> io::Result<()> {
         let time = Utc::now().to_rfc3339_opts(SecondsFormat::Nanos, true);
         let mut rec = if self.k8s {

@@ -13,6 +13,7 @@
 pub mod attach;
 pub mod cgroups;
 pub mod config;
+pub mod container_cgroup;
 pub mod control;
 pub mod engine;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod foreground;
 pub mod fs;
 pub mod hostmount;
 mod inspect_json;
+pub mod journal;
 pub mod launcher;
 pub mod logs;
 pub mod monitor;

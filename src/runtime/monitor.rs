@@ -161,7 +161,7 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
                 stdin: config.interactive,
             }
         };
-        let started = match engine::launch_container(store, &entry, stdio, Vec::new()) {
+        let started = match engine::launch_monitored(store, &entry, stdio, Vec::new()) {
             Ok(s) => s,
             Err(e) => {
                 mark_failed(store, id, &e);
@@ -177,7 +177,7 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
         }
         report(&mut ready, 0, "ok");
         shed_startup_memory();
-        let log = open_log(&dir, &config);
+        let log = open_log(&dir, &config, &entry);
         let mut health = config
             .health
             .clone()
@@ -290,7 +290,11 @@ fn report(ready: &mut Option<std::fs::File>, code: u8, msg: &str) {
     }
 }
 
-fn open_log(dir: &Path, config: &ContainerConfig) -> Option<LogWriter> {
+fn open_log(
+    dir: &Path,
+    config: &ContainerConfig,
+    entry: &crate::store::containers::ContainerEntry,
+) -> Option<LogWriter> {
     let cfg = config.log.clone()?;
     if matches!(cfg.driver, LogDriver::None | LogDriver::Passthrough) {
         return None;
@@ -300,7 +304,7 @@ fn open_log(dir: &Path, config: &ContainerConfig) -> Option<LogWriter> {
         .get("path")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.join("ctr.log"));
-    LogWriter::open(&path, &cfg).ok().flatten()
+    LogWriter::open_for(&path, &cfg, entry).ok().flatten()
 }
 
 /// docker's health state machine: starting → healthy/unhealthy.

@@ -174,12 +174,12 @@ pub fn update(store: &Store, entry: &ContainerEntry, req: &UpdateRequest) -> Res
     check(req, &config, &file.spec)?;
     let res = req.resources();
     if !res.is_empty() && running(entry) {
-        let layout =
-            super::cgroups::detect().map_err(|e| RuntimeError::Setup(format!("cgroups: {e}")))?;
-        let parent = super::cgroups::CgroupParent::Root("berth".into());
-        if let Some(cg) = super::cgroups::Cgroup::open(&layout, &parent, &entry.id)
-            .map_err(|e| RuntimeError::Setup(e.to_string()))?
-        {
+        // A container without a cgroup (--cgroups=disabled) has nothing to update.
+        let cg = super::container_cgroup::require(store, &entry.id);
+        if let Err(e @ RuntimeError::Invalid(_)) = cg {
+            return Err(e);
+        }
+        if let Ok(cg) = cg {
             cg.update(&res)
                 .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
         }

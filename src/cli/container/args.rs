@@ -25,6 +25,10 @@ pub struct CreateFlags {
     /// Optional parent cgroup for the container
     #[arg(long = "cgroup-parent")]
     pub cgroup_parent: Option<String>,
+    /// Control container cgroup configuration: enabled, disabled, no-conmon, split (podman;
+    /// berth has no conmon, so no-conmon and split act as enabled)
+    #[arg(long, value_name = "string")]
+    pub cgroups: Option<String>,
     /// Cgroup namespace to use (host|private)
     #[arg(long)]
     pub cgroupns: Option<String>,
@@ -115,7 +119,7 @@ pub struct CreateFlags {
     /// Read in a line delimited file of labels
     #[arg(long = "label-file", value_name = "list")]
     pub label_files: Vec<PathBuf>,
-    /// Logging driver for the container (json-file, k8s-file, passthrough, none)
+    /// Logging driver for the container (json-file, k8s-file, journald, passthrough, none)
     #[arg(long = "log-driver")]
     pub log_driver: Option<String>,
     /// Log driver options (max-size=…, max-file=…, path=…)

@@ -10,7 +10,9 @@ use crate::cli::image::{find_image, parse_ref, runtime};
 use crate::cli::progress::TerminalProgress;
 use crate::registry::client::RegistryOptions;
 use crate::registry::platform::Platform;
+use crate::runtime::cgroups::CgroupsMode;
 use crate::runtime::config::{parse_duration, HealthConfig, LogConfig, RestartPolicy};
+use crate::runtime::container_cgroup::CgroupOptions;
 use crate::runtime::engine::{self, CreateRequest};
 use crate::runtime::foreground::{self, AttachOptions};
 use crate::runtime::ports;
@@ -256,9 +258,6 @@ fn refuse_unsupported(flags: &CreateFlags) -> CliResult<()> {
             "{flag} is not supported by this berth yet{hint}"
         )))
     };
-    if flags.cgroup_parent.is_some() {
-        return unsupported("--cgroup-parent", "");
-    }
     if flags.cpu_period.is_some() || flags.cpu_quota.is_some() {
         return unsupported("--cpu-period/--cpu-quota", "; use --cpus");
     }
@@ -317,6 +316,11 @@ fn create_entry(
     }
     let log = LogConfig::parse(flags.log_driver.as_deref(), &flags.log_opts)
         .map_err(|e| run_error(anyhow::anyhow!(e)))?;
+    let cgroups = CgroupOptions {
+        mode: CgroupsMode::parse(flags.cgroups.as_deref().unwrap_or_default())
+            .map_err(run_error)?,
+        parent: flags.cgroup_parent.clone().filter(|p| !p.is_empty()),
+    };
     let req = CreateRequest {
         run: run_options(flags, cmd, store.paths().rootless)?,
         image,
@@ -344,6 +348,7 @@ fn create_entry(
             .collect::<Result<Vec<_>, _>>()
             .map_err(run_error)?
             .concat(),
+        cgroups,
     };
     let entry = engine::create(&store, req).map_err(|e| match e {
         RuntimeError::Store(StoreError::ImageNotFound(_)) => {

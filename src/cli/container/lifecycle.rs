@@ -261,7 +261,7 @@ pub fn unpause(settings: &Settings, args: &ContainersArgs) -> CliResult {
 pub fn top(settings: &Settings, args: &TopArgs) -> CliResult {
     let store = open(settings)?;
     let entry = find(&store, &args.container)?;
-    let pids = engine::pids(&entry).map_err(rt)?;
+    let pids = engine::pids(&store, &entry).map_err(rt)?;
     let mut rows = Vec::new();
     for pid in pids {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -317,6 +317,12 @@ pub fn stats(settings: &Settings, args: &StatsArgs) -> CliResult {
             .map(|n| find(&store, n))
             .collect::<CliResult<Vec<_>>>()?
     };
+    // A named container without a cgroup would only ever show zeros.
+    if let Some(e) = entries.iter().find(|e| engine::cgroup_disabled(&store, e)) {
+        return Err(CliError::msg(
+            crate::runtime::cgroups::CgroupError::Disabled(e.id.clone()).to_string(),
+        ));
+    }
     let template = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.BlockIO}}\t{{.PIDs}}";
     let headers = [
         ("ID", "CONTAINER ID"),
@@ -330,7 +336,7 @@ pub fn stats(settings: &Settings, args: &StatsArgs) -> CliResult {
     let sample = |entries: &[ContainerEntry]| -> Vec<(String, crate::runtime::cgroups::Stats)> {
         entries
             .iter()
-            .filter_map(|e| engine::stats(e).ok().map(|s| (e.id.clone(), s)))
+            .filter_map(|e| engine::stats(&store, e).ok().map(|s| (e.id.clone(), s)))
             .collect()
     };
     loop {

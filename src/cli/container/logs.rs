@@ -1,4 +1,5 @@
-//! `logs`: reads the container's log file (json-file or k8s-file).
+//! `logs`: reads the container's log file (json-file or k8s-file), or the
+//! journal for the journald driver.
 
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use super::lifecycle::{find, open};
 use crate::cli::error::{CliError, CliResult};
 use crate::runtime::config::LogDriver;
 use crate::runtime::engine;
+use crate::runtime::journal;
 use crate::runtime::logs::{
     parse_line, parse_time_bound, read_all_with_offset, select, LogEntry, Stream,
 };
@@ -68,6 +70,12 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
                 .max(0) as usize,
         ),
     };
+    if log_cfg
+        .as_ref()
+        .is_some_and(|c| c.driver == LogDriver::Journald)
+    {
+        return journal_logs(&store, &entry.id, args, since, until, tail);
+    }
     let (entries, offset) = read_all_with_offset(&path).unwrap_or_default();
     for e in select(entries, since, until, tail) {
         emit(&e, args.timestamps);
@@ -133,6 +141,49 @@ pub fn logs(settings: &Settings, args: &LogsArgs) -> CliResult {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// `logs` of a journald container: the entries journalctl finds for it.
+fn journal_logs(
+    store: &crate::store::Store,
+    id: &str,
+    args: &LogsArgs,
+    since: Option<chrono::DateTime<Utc>>,
+    until: Option<chrono::DateTime<Utc>>,
+    tail: Option<usize>,
+) -> CliResult {
+    let to_entry = |e: journal::ReadEntry| {
+        let mut line = e.message;
+        if !e.partial {
+            line.push(b'\n');
+        }
+        LogEntry {
+            stream: e.stream,
+            time: chrono::DateTime::from_timestamp_micros(e.realtime_us).unwrap_or_default(),
+            line,
+        }
+    };
+    let follow = args.follow && until.is_none();
+    let mut collected = Vec::new();
+    let mut on_entry = |e: journal::ReadEntry| {
+        let e = to_entry(e);
+        if follow {
+            if since.is_none_or(|s| e.time >= s) {
+                emit(&e, args.timestamps);
+                let _ = std::io::stdout().flush();
+            }
+        } else {
+            collected.push(e);
+        }
+    };
+    let mut running = || still_running(store, id);
+    journal::read(id, follow, tail, &mut on_entry, &mut running)
+        .map_err(|e| CliError::msg(e.to_string()))?;
+    for e in select(collected, since, until, tail) {
+        emit(&e, args.timestamps);
+    }
+    let _ = std::io::stdout().flush();
+    Ok(ExitCode::SUCCESS)
 }
 
 fn still_running(store: &crate::store::Store, id: &str) -> bool {

@@ -52,6 +52,24 @@ pub enum CgroupError {
     #[error("invalid cgroup name {0:?}: use a non-empty name without '/', '.', '..' or NUL")]
     InvalidName(String),
 
+    /// `--cgroup-parent` that is empty or climbs out with `..`.
+    #[error(
+        "invalid --cgroup-parent {0:?}: use a path of plain names below the cgroup root, \
+         such as /mygroup or mygroup/sub, without '.' or '..'"
+    )]
+    InvalidParent(String),
+
+    /// `--cgroups` with a value podman does not know.
+    #[error("invalid --cgroups {0:?}: use enabled, disabled, no-conmon or split")]
+    InvalidMode(String),
+
+    /// The container was started with `--cgroups=disabled`.
+    #[error(
+        "container {0} runs without a cgroup of its own (--cgroups=disabled), so it cannot be \
+         paused and has no resource statistics or limits; recreate it without --cgroups=disabled"
+    )]
+    Disabled(String),
+
     /// A kernel file held something this module cannot read.
     #[error("cannot parse {}: unexpected content {content:?}", path.display())]
     Parse { path: PathBuf, content: String },

@@ -25,8 +25,9 @@
 //! are enabled in `cgroup.subtree_control` of the root and of `berth`.
 //!
 //! [`CgroupParent::Current`] nests the container below the caller's own cgroup
-//! (a systemd unit running `berth run`): `<caller's cgroup>/<id>` in every
-//! hierarchy. On v2 a cgroup with processes cannot enable controllers for its
+//! (a systemd unit running `berth run` in the foreground): `<caller's
+//! cgroup>/berth-<id12>` in every hierarchy ([`placement`] decides which
+//! parent and name apply, and records where the cgroup went). On v2 a cgroup with processes cannot enable controllers for its
 //! children, so when the caller's cgroup lacks them, berth moves every process
 //! of that cgroup into the leaf `<caller's cgroup>/berth-supervisor` and then
 //! enables the controllers (the rule systemd documents for delegated units:
@@ -42,6 +43,7 @@
 mod error;
 mod fsio;
 mod layout;
+mod placement;
 mod resources;
 mod stats;
 mod v1;
@@ -63,6 +65,10 @@ use nix::unistd::Pid;
 
 pub use error::CgroupError;
 pub use layout::{detect, CgroupLayout, CgroupVersion, DEFAULT_ROOT};
+pub use placement::{
+    decide, in_systemd_service, validate_parent, CgroupRecord, CgroupsMode, Placement,
+    PlacementRequest, DEFAULT_PARENT,
+};
 pub use resources::{shares_to_weight, Resources};
 pub use stats::Stats;
 pub use v2::SUPERVISOR_LEAF;
@@ -242,16 +248,6 @@ impl Cgroup {
         }
     }
 
-    /// No cgroup at all: the container stays in its parent's cgroups and
-    /// every operation on it is a no-op or reports that it has none.
-    pub fn empty(version: CgroupVersion) -> Cgroup {
-        Cgroup {
-            version,
-            v1: Vec::new(),
-            unified: None,
-        }
-    }
-
     /// The container's existing cgroup, or `None` when it has none.
     pub fn open(
         layout: &CgroupLayout,
@@ -271,6 +267,21 @@ impl Cgroup {
                 .filter(|dir| dir.is_dir()),
         };
         Ok((!cg.v1.is_empty() || cg.unified.is_some()).then_some(cg))
+    }
+
+    /// No cgroup at all (`--cgroups=disabled`): the container stays in its
+    /// supervisor's cgroup; joining, limits and destroy do nothing.
+    pub fn none(version: CgroupVersion) -> Cgroup {
+        Cgroup {
+            version,
+            v1: Vec::new(),
+            unified: None,
+        }
+    }
+
+    /// Whether this is [`Cgroup::none`].
+    pub fn is_none(&self) -> bool {
+        self.v1.is_empty() && self.unified.is_none()
     }
 
     pub fn version(&self) -> CgroupVersion {

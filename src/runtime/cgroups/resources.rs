@@ -28,18 +28,6 @@ pub struct Resources {
 }
 
 impl Resources {
-    /// Whether any limit is asked for (0 and -1 mean "none" where docker says so).
-    pub fn is_limited(&self) -> bool {
-        let set = |v: Option<i64>| v.is_some_and(|v| v > 0);
-        set(self.memory_limit)
-            || set(self.memory_swap)
-            || set(self.memory_reservation)
-            || set(self.cpu_quota)
-            || set(self.pids_limit)
-            || self.cpu_shares.is_some_and(|s| s > 0)
-            || self.cpuset_cpus.as_deref().is_some_and(|c| !c.is_empty())
-    }
-
     /// The limits an OCI runtime spec carries (the spec builder wrote docker's
     /// values there, with OCI's memory.swap being memory+swap as in docker).
     pub fn from_oci(r: &oci_spec::runtime::LinuxResources) -> Resources {
