@@ -52,6 +52,14 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
         }
     };
     let pid = started.launched.pid;
+    // The container has its own copies now. Holding ours would keep an
+    // accepted connection (Accept=yes) open after the container closes it,
+    // as systemd itself closes its copy once the service runs.
+    for fd in &opts.preserve_fds {
+        // SAFETY: these fds were handed to this process for the container
+        // alone (see `handoff::take_listen_fds`); nothing else uses them.
+        unsafe { libc::close(*fd) };
+    }
     if let Err(e) = mark_running(store, &entry.id, pid.as_raw(), std::process::id() as i32) {
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         let _ = nix::sys::wait::waitpid(pid, None);
