@@ -476,3 +476,20 @@ impl Relay<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_timeout_reads_like_docker() {
+        let default = StopOnTerm::new(15, None);
+        assert_eq!(default.signal, Signal::SIGTERM);
+        assert_eq!(default.grace, Some(Duration::from_secs(10)));
+        assert_eq!(StopOnTerm::new(15, Some(0)).grace, Some(Duration::ZERO));
+        assert_eq!(StopOnTerm::new(15, Some(-1)).grace, None);
+        assert_eq!(StopOnTerm::new(2, Some(3)).signal, Signal::SIGINT);
+        // A record without a usable signal still stops with TERM.
+        assert_eq!(StopOnTerm::new(0, None).signal, Signal::SIGTERM);
+    }
+}
