@@ -263,6 +263,9 @@ pub struct ContainerConfig {
     /// Named volumes created for this container that `rm -v` removes.
     pub anonymous_volumes: Vec<String>,
     pub init: bool,
+    /// `--sdnotify`; records from before the flag never notify.
+    #[serde(default)]
+    pub sdnotify: super::sdnotify::SdNotifyMode,
     pub hostname: String,
     /// Ports published at create (`-p`, `-P`), forwarded at each start.
     #[serde(default)]

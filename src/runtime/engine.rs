@@ -176,6 +176,7 @@ pub fn create(store: &Store, req: CreateRequest) -> Result<ContainerEntry> {
         group_add: req.run.group_add.clone(),
         anonymous_volumes: anonymous.clone(),
         init: req.run.init,
+        sdnotify: req.run.sdnotify,
         hostname,
         ports: published,
         network,
@@ -380,6 +381,13 @@ fn launch(
     let config: ContainerConfig = serde_json::from_value(file.config).map_err(|e| {
         RuntimeError::Invalid(format!("container {} has a corrupt config: {e}", entry.id))
     })?;
+    super::handoff::prepare_spec(
+        &mut oci,
+        config.sdnotify,
+        &preserve_fds,
+        std::env::var_os(super::sdnotify::NOTIFY_SOCKET).as_deref(),
+    )
+    .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
     let dir = store.container_dir(&entry.id);
     let mounted = super::hostmount::container_mountpoint(store, &entry.id);
     let rootfs = match &entry.rootfs {

@@ -9,14 +9,17 @@ use super::engine::{self, mark_exited, mark_failed, mark_running};
 use super::error::{Result, RuntimeError};
 use super::launcher::Stdio;
 use super::logs::LogWriter;
-use super::relay::{block_signals, Exit, Relay};
+use super::relay::{block_signals, Exit, Relay, StopOnTerm};
+use super::sdnotify;
 use crate::store::containers::ContainerEntry;
 use crate::store::Store;
 
 pub struct AttachOptions {
     pub interactive: bool,
     pub sig_proxy: bool,
-    /// Extra fds (systemd socket activation) handed to the container as 3….
+    /// systemd socket activation: fds handed to the container as 3…, with
+    /// `LISTEN_FDS`/`LISTEN_PID` (and `LISTEN_FDNAMES` when systemd named
+    /// them) in its environment; see `handoff::take_listen_fds`.
     pub preserve_fds: Vec<i32>,
 }
 
@@ -49,11 +52,24 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
         }
     };
     let pid = started.launched.pid;
+    // The container has its own copies now. Holding ours would keep an
+    // accepted connection (Accept=yes) open after the container closes it,
+    // as systemd itself closes its copy once the service runs.
+    for fd in &opts.preserve_fds {
+        // SAFETY: these fds were handed to this process for the container
+        // alone (see `handoff::take_listen_fds`); nothing else uses them.
+        unsafe { libc::close(*fd) };
+    }
     if let Err(e) = mark_running(store, &entry.id, pid.as_raw(), std::process::id() as i32) {
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         let _ = nix::sys::wait::waitpid(pid, None);
         let _ = started.cgroup.destroy();
         return Err(e);
+    }
+    // berth is the service's supervisor and stays so until the container
+    // exits: it is systemd's MAINPID.
+    if let Err(e) = sdnotify::announce(config.sdnotify, std::process::id()) {
+        eprintln!("berth: warning: cannot notify systemd (NOTIFY_SOCKET): {e}");
     }
     let log = match &config.log {
         Some(cfg) if !passthrough => {
@@ -89,7 +105,12 @@ pub fn run_attached(store: &Store, entry: &ContainerEntry, opts: &AttachOptions)
         forward_signals: opts.sig_proxy,
         tick_every: None,
     };
-    let exit = relay.run(&mask, || false).unwrap_or(Exit {
+    // Being told to end stops the container as `berth stop` would, even
+    // with --sig-proxy=false. docker's client would just leave and let the
+    // daemon keep the container; berth IS the supervisor (the container
+    // dies with it), so leaving would mean a SIGKILL with no grace.
+    let stop = StopOnTerm::new(config.stop_signal, config.stop_timeout);
+    let exit = relay.run_with_stop(&mask, stop, || false).unwrap_or(Exit {
         code: 255,
         signal: None,
     });

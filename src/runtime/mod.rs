@@ -8,7 +8,8 @@
 //! - `launcher`: clone with namespaces, rootfs, pivot_root, caps, exec; `exec` joins;
 //! - `engine`: create/start/stop/remove flows over the store; `relay` the
 //!   parent's poll loop; `monitor` the detached supervisor; `logs` the log files;
-//! - `attach`: the monitor's attach socket and the client of `run -it`/`attach`.
+//! - `attach`: the monitor's attach socket and the client of `run -it`/`attach`;
+//! - `sdnotify`, `handoff`: systemd's readiness protocol, socket activation.
 
 pub mod attach;
 pub mod cgroups;
@@ -21,6 +22,7 @@ mod etc_files;
 pub mod exec;
 pub mod foreground;
 pub mod fs;
+pub mod handoff;
 pub mod hostmount;
 mod inspect_json;
 pub mod journal;
@@ -30,6 +32,7 @@ pub mod monitor;
 pub mod networking;
 pub mod ports;
 pub mod relay;
+pub mod sdnotify;
 pub mod seccomp;
 pub mod spec;
 pub mod tty;

@@ -23,6 +23,7 @@ use super::error::{Result, RuntimeError};
 use super::launcher::Stdio;
 use super::logs::LogWriter;
 use super::relay::{block_signals, Relay};
+use super::sdnotify;
 use crate::store::containers::ContainerStatus;
 use crate::store::{Store, StorePaths};
 
@@ -137,6 +138,7 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
             Err(_) => None,
         };
     let mut delay = Duration::from_millis(100);
+    let mut announced = false;
     loop {
         let entry = match store.find_container(id) {
             Ok(e) => e,
@@ -174,6 +176,14 @@ pub fn monitor_main(store: &Store, id: &str, ready_fd: Option<i32>, opts: Monito
             let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
             report(&mut ready, 125, &e.to_string());
             return 125;
+        }
+        if !announced {
+            announced = true;
+            // Once, at the first start, and before `run -d` learns the
+            // container runs: systemd reads this before it sees the
+            // short-lived `run -d` exit, and the monitor (which lives as
+            // long as the container) becomes the unit's MAINPID.
+            let _ = sdnotify::announce(config.sdnotify, std::process::id());
         }
         report(&mut ready, 0, "ok");
         shed_startup_memory();

@@ -62,6 +62,31 @@ pub struct Relay<'a> {
     pub tick_every: Option<Duration>,
 }
 
+/// What the supervisor does when it is itself told to end (SIGTERM or
+/// SIGINT, e.g. `systemctl stop` on a foreground `berth run`): what
+/// `berth stop` does. The signal reaches the container (forwarded as is
+/// with sig-proxy, else `signal`), and if it has not exited `grace` later
+/// it is killed; the relay then returns its exit as usual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopOnTerm {
+    /// Sent when signals are not forwarded: the container's stop signal.
+    pub signal: Signal,
+    /// `--stop-timeout`; `None` (a negative timeout) waits for ever.
+    pub grace: Option<Duration>,
+}
+
+impl StopOnTerm {
+    /// docker's reading of `--stop-timeout`: unset is 10 s, negative is
+    /// no limit.
+    pub fn new(stop_signal: i32, stop_timeout: Option<i64>) -> StopOnTerm {
+        let secs = stop_timeout.unwrap_or(10);
+        StopOnTerm {
+            signal: Signal::try_from(stop_signal).unwrap_or(Signal::SIGTERM),
+            grace: u64::try_from(secs).ok().map(Duration::from_secs),
+        }
+    }
+}
+
 /// How the container ended, in docker's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Exit {
@@ -110,15 +135,36 @@ fn write_all(fd: i32, mut data: &[u8]) {
 impl Relay<'_> {
     /// Runs until the container exits; `on_tick` runs every `tick_every`.
     pub fn run(self, mask: &SigSet, on_tick: impl FnMut() -> bool) -> io::Result<Exit> {
-        self.run_serving(mask, None, on_tick)
+        self.serve(mask, None, None, on_tick)
+    }
+
+    /// As [`run`](Self::run), and stops the container as `stop` says when
+    /// this process gets SIGTERM or SIGINT.
+    pub fn run_with_stop(
+        self,
+        mask: &SigSet,
+        stop: StopOnTerm,
+        on_tick: impl FnMut() -> bool,
+    ) -> io::Result<Exit> {
+        self.serve(mask, None, Some(stop), on_tick)
     }
 
     /// As [`run`](Self::run), also serving `attach`'s clients: they get
     /// the output, and their input, resizes and signals reach the container.
     pub fn run_serving(
+        self,
+        mask: &SigSet,
+        attach: Option<&mut AttachServer>,
+        on_tick: impl FnMut() -> bool,
+    ) -> io::Result<Exit> {
+        self.serve(mask, attach, None, on_tick)
+    }
+
+    fn serve(
         mut self,
         mask: &SigSet,
         mut attach: Option<&mut AttachServer>,
+        stop: Option<StopOnTerm>,
         mut on_tick: impl FnMut() -> bool,
     ) -> io::Result<Exit> {
         let sfd = SignalFd::with_flags(mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
@@ -137,6 +183,8 @@ impl Relay<'_> {
         let mut exited: Option<Exit> = None;
         let mut drain_deadline: Option<Instant> = None;
         let mut next_tick = self.tick_every.map(|d| Instant::now() + d);
+        // When a stop began by SIGTERM/SIGINT turns into SIGKILL.
+        let mut kill_at: Option<Instant> = None;
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             if let Some(e) = exited {
@@ -184,14 +232,17 @@ impl Relay<'_> {
                     kinds.push(5);
                 }
             }
-            let timeout = match (drain_deadline, next_tick) {
-                (Some(d), _) => PollTimeout::try_from(d.saturating_duration_since(Instant::now()))
+            let wake = match drain_deadline {
+                Some(d) => Some(d),
+                None => [next_tick, kill_at.filter(|_| exited.is_none())]
+                    .into_iter()
+                    .flatten()
+                    .min(),
+            };
+            let timeout = match wake {
+                Some(t) => PollTimeout::try_from(t.saturating_duration_since(Instant::now()))
                     .unwrap_or(PollTimeout::MAX),
-                (None, Some(t)) => {
-                    PollTimeout::try_from(t.saturating_duration_since(Instant::now()))
-                        .unwrap_or(PollTimeout::MAX)
-                }
-                (None, None) => PollTimeout::NONE,
+                None => PollTimeout::NONE,
             };
             match poll(&mut fds, timeout) {
                 Ok(_) | Err(Errno::EINTR) => {}
@@ -216,6 +267,10 @@ impl Relay<'_> {
                 .filter(|(_, r)| !r.is_empty())
                 .collect();
             drop(fds);
+            if exited.is_none() && kill_at.is_some_and(|t| Instant::now() >= t) {
+                kill_at = None;
+                let _ = kill(self.child, Signal::SIGKILL);
+            }
             if let Some(t) = next_tick {
                 if Instant::now() >= t && exited.is_none() {
                     next_tick = if on_tick() {
@@ -240,10 +295,20 @@ impl Relay<'_> {
                                 self.copy_window_size();
                                 continue;
                             }
-                            if self.forward_signals && exited.is_none() {
+                            if exited.is_some() {
+                                continue;
+                            }
+                            let terminating =
+                                signo == Signal::SIGTERM as i32 || signo == Signal::SIGINT as i32;
+                            if self.forward_signals {
                                 if let Ok(sig) = Signal::try_from(signo) {
                                     let _ = kill(self.child, sig);
                                 }
+                            } else if let (true, Some(stop)) = (terminating, stop) {
+                                let _ = kill(self.child, stop.signal);
+                            }
+                            if let (true, Some(stop), None) = (terminating, stop, kill_at) {
+                                kill_at = stop.grace.map(|g| Instant::now() + g);
                             }
                         }
                         if exited.is_none() {
@@ -409,5 +474,22 @@ impl Relay<'_> {
                 libc::ioctl(pty.as_raw_fd(), libc::TIOCSWINSZ, &ws);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_timeout_reads_like_docker() {
+        let default = StopOnTerm::new(15, None);
+        assert_eq!(default.signal, Signal::SIGTERM);
+        assert_eq!(default.grace, Some(Duration::from_secs(10)));
+        assert_eq!(StopOnTerm::new(15, Some(0)).grace, Some(Duration::ZERO));
+        assert_eq!(StopOnTerm::new(15, Some(-1)).grace, None);
+        assert_eq!(StopOnTerm::new(2, Some(3)).signal, Signal::SIGINT);
+        // A record without a usable signal still stops with TERM.
+        assert_eq!(StopOnTerm::new(0, None).signal, Signal::SIGTERM);
     }
 }

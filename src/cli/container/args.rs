@@ -189,7 +189,7 @@ pub struct CreateFlags {
     /// The IMAGE argument is a directory to use as the root filesystem
     #[arg(long)]
     pub rootfs: bool,
-    /// Tell systemd when the container is ready: container, conmon/berth, ignore
+    /// Who tells systemd the service is ready: conmon (berth, the default), container, ignore
     #[arg(long)]
     pub sdnotify: Option<String>,
     /// Security Options

@@ -15,7 +15,9 @@ use crate::runtime::config::{parse_duration, HealthConfig, LogConfig, RestartPol
 use crate::runtime::container_cgroup::CgroupOptions;
 use crate::runtime::engine::{self, CreateRequest};
 use crate::runtime::foreground::{self, AttachOptions};
+use crate::runtime::handoff;
 use crate::runtime::ports;
+use crate::runtime::sdnotify::SdNotifyMode;
 use crate::runtime::spec::{NetworkMode, RunOptions};
 use crate::runtime::{monitor, RuntimeError};
 use crate::settings::Settings;
@@ -196,6 +198,7 @@ pub(super) fn run_options(
         dns: flags.dns.clone(),
         dns_search: flags.dns_search.clone(),
         dns_options: flags.dns_options.clone(),
+        sdnotify: SdNotifyMode::parse(flags.sdnotify.as_deref()).map_err(run_error)?,
     })
 }
 
@@ -273,10 +276,6 @@ fn refuse_unsupported(flags: &CreateFlags) -> CliResult<()> {
     match flags.userns.as_deref() {
         None | Some("") | Some("host") => {}
         Some(_) => return unsupported("--userns", "; only --userns=host"),
-    }
-    match flags.sdnotify.as_deref() {
-        None | Some("ignore") => {}
-        Some(_) => return unsupported("--sdnotify", "; only --sdnotify=ignore"),
     }
     Ok(())
 }
@@ -381,24 +380,9 @@ pub fn create(settings: &Settings, args: &CreateArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// systemd socket activation: fds 3.. handed to us are passed on.
-fn listen_fds() -> Vec<i32> {
-    let pid_ok = std::env::var("LISTEN_PID")
-        .ok()
-        .and_then(|p| p.parse::<u32>().ok())
-        .is_some_and(|p| p == std::process::id());
-    let n = std::env::var("LISTEN_FDS")
-        .ok()
-        .and_then(|n| n.parse::<i32>().ok())
-        .unwrap_or(0);
-    if pid_ok && n > 0 {
-        (3..3 + n).collect()
-    } else {
-        Vec::new()
-    }
-}
-
 pub fn run(settings: &Settings, args: &RunArgs) -> CliResult {
+    // First, before anything can spawn a helper that would inherit them.
+    let listen = handoff::take_listen_fds();
     let keys = super::attach::detach_keys(args.detach_keys.as_deref(), 125)?;
     let (store, entry) = create_entry(settings, &args.create, &args.image_and_command)?;
     // An interactive terminal runs under a monitor, so Ctrl-P Ctrl-Q can
@@ -426,7 +410,9 @@ pub fn run(settings: &Settings, args: &RunArgs) -> CliResult {
     let opts = AttachOptions {
         interactive: args.create.interactive,
         sig_proxy: args.sig_proxy,
-        preserve_fds: listen_fds(),
+        // Only a foreground run hands them on: `run -d` returns at once
+        // and docker has no such thing for detached containers.
+        preserve_fds: listen.map(|l| l.fds()).unwrap_or_default(),
     };
     let code = foreground::run_attached(&store, &entry, &opts).map_err(runtime_error)?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))

@@ -81,6 +81,8 @@ fn is_running(e: &ContainerEntry) -> bool {
 }
 
 pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
+    // First, before anything can spawn a helper that would inherit them.
+    let listen = crate::runtime::handoff::take_listen_fds();
     if args.attach || args.interactive {
         if args.containers.len() > 1 {
             return Err(CliError::msg(
@@ -108,7 +110,7 @@ pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
         let opts = AttachOptions {
             interactive: args.interactive,
             sig_proxy: true,
-            preserve_fds: Vec::new(),
+            preserve_fds: listen.map(|l| l.fds()).unwrap_or_default(),
         };
         let code = foreground::run_attached(&store, &entry, &opts).map_err(|e| CliError {
             code: 1,

@@ -411,7 +411,10 @@ pub(super) fn finalize(
     if nnp {
         seccomp(p.seccomp_install)?;
     }
-    let cmd = exec::Command::from_process(pr)?;
+    let mut cmd = exec::Command::from_process(pr)?;
+    if !p.preserve_fds.is_empty() {
+        cmd.own_listen_pid();
+    }
     if p.go_before_exec {
         // Nothing of the container's own runs before it is in its cgroups
         // and its network is wired.

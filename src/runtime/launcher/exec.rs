@@ -19,6 +19,9 @@ pub struct Command {
     candidates: Vec<CString>,
     argv: Vec<CString>,
     envp: Vec<CString>,
+    /// Write the exec'ing process's own pid into `LISTEN_PID` (see
+    /// [`Command::own_listen_pid`]).
+    listen_pid: bool,
 }
 
 fn c(s: &[u8], what: &str) -> Result<CString, ChildError> {
@@ -64,7 +67,16 @@ impl Command {
                 .iter()
                 .map(|e| c(e.as_bytes(), "an environment variable"))
                 .collect::<Result<_, _>>()?,
+            listen_pid: false,
         })
+    }
+
+    /// Socket activation: an existing `LISTEN_PID` entry gets the pid of
+    /// the process that execs, as sd_listen_fds(3) checks it against
+    /// getpid(). Only the process itself knows that number: 1 in its own
+    /// pid namespace, its host pid with `--pid host`, 2-ish under `--init`.
+    pub fn own_listen_pid(&mut self) {
+        self.listen_pid = true;
     }
 
     /// execve each candidate in turn; returns only on failure. ENOENT and
@@ -73,7 +85,21 @@ impl Command {
     pub fn exec(&self) -> ChildError {
         let mut argv: Vec<*const libc::c_char> = self.argv.iter().map(|a| a.as_ptr()).collect();
         argv.push(std::ptr::null());
-        let mut envp: Vec<*const libc::c_char> = self.envp.iter().map(|a| a.as_ptr()).collect();
+        // Owned here so the pointers below stay valid; allocating is fine
+        // in the single-threaded child.
+        let own_pid = self
+            .listen_pid
+            // SAFETY: getpid cannot fail.
+            .then(|| CString::new(format!("LISTEN_PID={}", unsafe { libc::getpid() })))
+            .and_then(Result::ok);
+        let mut envp: Vec<*const libc::c_char> = self
+            .envp
+            .iter()
+            .map(|e| match &own_pid {
+                Some(pid) if e.as_bytes().starts_with(b"LISTEN_PID=") => pid.as_ptr(),
+                _ => e.as_ptr(),
+            })
+            .collect();
         envp.push(std::ptr::null());
         let mut err = Errno::ENOENT;
         for cand in &self.candidates {

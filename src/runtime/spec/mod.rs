@@ -141,6 +141,9 @@ pub struct RunOptions {
     pub dns: Vec<String>,
     pub dns_search: Vec<String>,
     pub dns_options: Vec<String>,
+    /// `--sdnotify` (not part of the spec: applied at each start). The
+    /// default, `ignore`, suits containers berth makes for itself.
+    pub sdnotify: crate::runtime::sdnotify::SdNotifyMode,
 }
 
 /// What the caller knows and provides.
