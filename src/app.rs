@@ -5,11 +5,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::error::{render, CliError, CliResult};
-use crate::cli::{container, image, image_list, network, registry, system, volume, Cli, Command};
+use crate::cli::{
+    container, generate, image, image_list, network, registry, system, volume, Cli, Command,
+};
 use crate::settings::{Overrides, Settings};
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Run as a systemd generator (a symlink named berth-generator): before
+    // clap, since systemd passes bare directories.
+    let argv = generate::generator_argv(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 125 } else { 0 };
@@ -91,5 +96,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Login(a) => registry::login(&settings()?, a),
         Command::Logout(a) => registry::logout(a),
         Command::Attach(a) => container::attach(&settings()?, a),
+        Command::Generate(c) => generate::dispatch(&settings()?, c),
     }
 }

@@ -6,6 +6,7 @@ pub mod build;
 pub mod container;
 pub mod error;
 pub mod format;
+pub mod generate;
 pub mod image;
 pub mod image_list;
 pub mod network;
@@ -166,6 +167,9 @@ pub enum Command {
     System(system::SystemCommand),
     /// Attach local standard input, output, and error streams to a running container
     Attach(container::AttachArgs),
+    /// Generate systemd units (for a container, or from quadlet files)
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub struct CreateRequest {
     pub publish_all: bool,
     /// `--expose` ports.
     pub expose: Vec<ports::ContainerPort>,
+    /// podman's `Config.CreateCommand`: the `run`/`create` command line,
+    /// replayed by `generate systemd --new`; empty when not from the CLI.
+    pub create_command: Vec<String>,
 }
 
 fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {

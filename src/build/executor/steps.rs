@@ -242,6 +242,7 @@ fn create_container(
         publish: Vec::new(),
         publish_all: false,
         expose: Vec::new(),
+        create_command: Vec::new(),
     };
     engine::create(ex.store, req).map_err(invalid)
 }
