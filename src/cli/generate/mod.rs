@@ -25,7 +25,7 @@ pub use error::GenerateError;
 #[derive(Debug, Subcommand)]
 pub enum GenerateCommand {
     /// Generate a systemd unit file for a container
-    Systemd(systemd::SystemdArgs),
+    Systemd(Box<systemd::SystemdArgs>),
     /// Generate services from quadlet files (.container, .volume, .network): a systemd generator
     Quadlet(quadlet::QuadletArgs),
 }
