@@ -5,11 +5,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::error::{render, CliError, CliResult};
-use crate::cli::{container, image, image_list, network, registry, system, volume, Cli, Command};
+use crate::cli::{
+    container, generate, image, image_list, network, registry, system, volume, Cli, Command,
+};
 use crate::settings::{Overrides, Settings};
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Run as a systemd generator (a symlink named berth-generator): before
+    // clap, since systemd passes bare directories.
+    let argv = generate::generator_argv(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 125 } else { 0 };
@@ -41,7 +46,13 @@ pub fn run(cli: Cli) -> CliResult {
             .or(cli.global.debug.then(|| "debug".into())),
         config_file: cli.global.berth_config.clone(),
     };
-    if !matches!(cli.command, Command::Version(_)) {
+    // Commands that never touch a store stay out of the rootless namespace
+    // (a systemd user generator must not leave a pause process behind).
+    let needs_store = !matches!(
+        cli.command,
+        Command::Version(_) | Command::Generate(generate::GenerateCommand::Quadlet(_))
+    );
+    if needs_store {
         // Rootless: join (or make) the user's berth namespaces while still
         // single-threaded; `run`/`create` fail with 125 like their other errors.
         crate::runtime::userns::enter().map_err(|e| CliError {
@@ -104,5 +115,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Logout(a) => registry::logout(a),
         Command::Attach(a) => container::attach(&settings()?, a),
         Command::Unshare(a) => crate::cli::unshare::unshare(&settings()?, a),
+        Command::Generate(c) => generate::dispatch(&settings()?, c),
     }
 }

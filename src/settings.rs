@@ -102,6 +102,27 @@ impl Settings {
     }
 }
 
+/// The store a berth started with no `--root`/`--runroot` flag and no
+/// `BERTH_*` variable uses (berth.toml, else the built-in defaults): what
+/// a systemd unit's bare `berth` command reaches.
+pub fn default_store() -> Result<StorePaths, SettingsError> {
+    let rootless = is_rootless();
+    let file = load_config(None, rootless)?;
+    let root = match file.storage.root {
+        Some(r) => r,
+        None => default_root(rootless)?,
+    };
+    let runroot = match file.storage.runroot {
+        Some(r) => r,
+        None => default_runroot(rootless)?,
+    };
+    Ok(StorePaths {
+        root: absolute(&root),
+        runroot: absolute(&runroot),
+        rootless,
+    })
+}
+
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }

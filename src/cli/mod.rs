@@ -6,6 +6,7 @@ pub mod build;
 pub mod container;
 pub mod error;
 pub mod format;
+pub mod generate;
 pub mod image;
 pub mod image_list;
 pub mod network;
@@ -169,6 +170,9 @@ pub enum Command {
     Attach(container::AttachArgs),
     /// Run a command (default: a shell) in the rootless user namespace
     Unshare(unshare::UnshareArgs),
+    /// Generate systemd units (for a container, or from quadlet files)
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
 }
 
 #[cfg(test)]

@@ -383,6 +383,9 @@ pub fn reset(settings: &Settings, args: &ResetArgs) -> CliResult {
                 force: true,
                 link: false,
                 volumes: true,
+                ignore: false,
+                time: None,
+                cidfiles: Vec::new(),
                 containers: ids,
             },
         )?;

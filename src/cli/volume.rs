@@ -40,6 +40,9 @@ pub struct VolumeCreateArgs {
     /// Set driver specific options
     #[arg(short, long = "opt")]
     pub opts: Vec<String>,
+    /// Succeed when the volume exists already (podman; berth's create is idempotent anyway)
+    #[arg(long)]
+    pub ignore: bool,
     pub name: Option<String>,
 }
 

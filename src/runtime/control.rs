@@ -13,7 +13,7 @@ use nix::unistd::Pid;
 use super::error::{Result, RuntimeError};
 use super::monitor::STOPPED_MARK;
 use crate::store::containers::{ContainerEntry, ContainerStatus};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 fn is_live(entry: &ContainerEntry) -> bool {
     matches!(
@@ -107,8 +107,11 @@ pub fn stop(
         let _ = send(Pid::from_raw(pid), Signal::SIGKILL);
         wait_pid_gone(pid, Duration::from_secs(10));
     }
-    wait_recorded(store, &entry.id, Duration::from_secs(5))?;
-    Ok(())
+    match wait_recorded(store, &entry.id, Duration::from_secs(5)) {
+        // An --rm container's supervisor removed it as it exited: stopped.
+        Ok(_) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// `berth wait`: blocks until the container stops and returns its exit code.

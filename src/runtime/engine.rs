@@ -48,6 +48,9 @@ pub struct CreateRequest {
     pub expose: Vec<ports::ContainerPort>,
     /// `--cgroups`, `--cgroup-parent`.
     pub cgroups: CgroupOptions,
+    /// podman's `Config.CreateCommand`: the `run`/`create` command line,
+    /// replayed by `generate systemd --new`; empty when not from the CLI.
+    pub create_command: Vec<String>,
 }
 
 fn image_config_json(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {

@@ -42,7 +42,7 @@ pub(super) fn docker_config_json(
         labels.insert(k.clone(), json!(v));
     }
     let _ = args;
-    json!({
+    let mut config = json!({
         "Hostname": hostname,
         "Domainname": req.run.domainname.clone().unwrap_or_default(),
         "User": req.run.user.clone().unwrap_or_else(|| image_conf["User"].as_str().unwrap_or("").to_string()),
@@ -64,7 +64,11 @@ pub(super) fn docker_config_json(
         "StopTimeout": req.stop_timeout,
         "ExposedPorts": image_conf["ExposedPorts"].clone(),
         "Healthcheck": req.health.as_ref().map(|h| serde_json::to_value(h).unwrap_or_default()),
-    })
+    });
+    if !req.create_command.is_empty() {
+        config["CreateCommand"] = json!(req.create_command);
+    }
+    config
 }
 
 pub(super) fn host_config_json(req: &CreateRequest) -> serde_json::Value {

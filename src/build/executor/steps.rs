@@ -243,6 +243,7 @@ fn create_container(
         publish_all: false,
         expose: Vec::new(),
         cgroups: Default::default(),
+        create_command: Vec::new(),
     };
     engine::create(ex.store, req).map_err(invalid)
 }

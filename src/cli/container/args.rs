@@ -231,6 +231,9 @@ pub struct CreateFlags {
     /// Working directory inside the container
     #[arg(short = 'w', long)]
     pub workdir: Option<String>,
+    /// Remove an existing container of the same --name first (podman)
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]
@@ -273,7 +276,13 @@ pub struct StartArgs {
     /// Override the key sequence for detaching a container
     #[arg(long = "detach-keys")]
     pub detach_keys: Option<String>,
-    #[arg(required = true, value_name = "CONTAINER")]
+    /// Start all stopped containers (those matching --filter)
+    #[arg(long)]
+    pub all: bool,
+    /// Start only containers matching: restart-policy=, name=, id=, label=, status= (implies --all)
+    #[arg(short = 'f', long = "filter", value_name = "filter")]
+    pub filters: Vec<String>,
+    #[arg(required_unless_present_any = ["all", "filters"], value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
@@ -290,7 +299,13 @@ pub struct StopArgs {
         allow_negative_numbers = true
     )]
     pub timeout: Option<i64>,
-    #[arg(required = true, value_name = "CONTAINER")]
+    /// Ignore errors when a container does not exist (podman)
+    #[arg(short, long)]
+    pub ignore: bool,
+    /// Read the container ID from a file (podman)
+    #[arg(long = "cidfile", value_name = "FILE")]
+    pub cidfiles: Vec<PathBuf>,
+    #[arg(required_unless_present = "cidfiles", value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
@@ -314,7 +329,16 @@ pub struct RmArgs {
     /// Remove anonymous volumes associated with the container
     #[arg(short, long)]
     pub volumes: bool,
-    #[arg(required = true, value_name = "CONTAINER")]
+    /// Ignore errors when a container does not exist (podman)
+    #[arg(short, long)]
+    pub ignore: bool,
+    /// With --force, seconds to wait for a running container to stop before killing it (podman)
+    #[arg(short = 't', long = "time", allow_negative_numbers = true)]
+    pub time: Option<i64>,
+    /// Read the container ID from a file, and remove the file too (podman)
+    #[arg(long = "cidfile", value_name = "FILE")]
+    pub cidfiles: Vec<PathBuf>,
+    #[arg(required_unless_present = "cidfiles", value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 

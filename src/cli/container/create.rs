@@ -348,7 +348,11 @@ fn create_entry(
             .map_err(run_error)?
             .concat(),
         cgroups,
+        create_command: crate::cli::generate::create_command(),
     };
+    if flags.replace {
+        replace_existing(&store, flags.name.as_deref())?;
+    }
     let entry = engine::create(&store, req).map_err(|e| match e {
         RuntimeError::Store(StoreError::ImageNotFound(_)) => {
             run_error(anyhow::anyhow!("No such image: {image_name}"))
@@ -372,6 +376,28 @@ fn create_entry(
         }
     }
     Ok((store, entry))
+}
+
+/// podman's `--replace`: a container already holding the name is removed
+/// (stopped or killed first), so a service's `run` never fails on the
+/// leftover of a crash.
+fn replace_existing(store: &Store, name: Option<&str>) -> CliResult<()> {
+    let name = name.ok_or_else(|| {
+        run_error(anyhow::anyhow!(
+            "--replace needs --name: only a named container can be replaced"
+        ))
+    })?;
+    let name = name.trim_start_matches('/');
+    let existing = store
+        .list_containers()
+        .map_err(run_error)?
+        .into_iter()
+        .find(|e| e.name == name);
+    if let Some(e) = existing {
+        super::lifecycle::remove_container(store, &e, false, None, true)
+            .map_err(|e| CliError { code: 125, ..e })?;
+    }
+    Ok(())
 }
 
 pub fn create(settings: &Settings, args: &CreateArgs) -> CliResult {

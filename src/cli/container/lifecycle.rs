@@ -83,6 +83,9 @@ fn is_running(e: &ContainerEntry) -> bool {
 pub fn start(settings: &Settings, args: &StartArgs) -> CliResult {
     // First, before anything can spawn a helper that would inherit them.
     let listen = crate::runtime::handoff::take_listen_fds();
+    if args.all || !args.filters.is_empty() {
+        return super::start_all::start_all(settings, args);
+    }
     if args.attach || args.interactive {
         if args.containers.len() > 1 {
             return Err(CliError::msg(
@@ -131,7 +134,9 @@ pub fn stop(settings: &Settings, args: &StopArgs) -> CliResult {
         Some(s) => Some(parse_signal(s)?),
         None => None,
     };
-    for_each(settings, &args.containers, |store, e, name| {
+    let names = targets(&args.containers, &args.cidfiles, args.ignore)?;
+    let names = present(settings, names, args.ignore)?;
+    for_each(settings, &names, |store, e, name| {
         control::stop(store, e, args.timeout, sig).map_err(rt)?;
         Ok(Some(name.to_string()))
     })
@@ -142,7 +147,9 @@ pub fn restart(settings: &Settings, args: &StopArgs) -> CliResult {
         Some(s) => Some(parse_signal(s)?),
         None => None,
     };
-    for_each(settings, &args.containers, |store, e, name| {
+    let names = targets(&args.containers, &args.cidfiles, args.ignore)?;
+    let names = present(settings, names, args.ignore)?;
+    for_each(settings, &names, |store, e, name| {
         control::stop(store, e, args.timeout, sig).map_err(rt)?;
         let fresh = store.find_container(&e.id)?;
         if !is_running(&fresh) {
@@ -161,40 +168,125 @@ pub fn kill(settings: &Settings, args: &KillArgs) -> CliResult {
 }
 
 pub fn rm(settings: &Settings, args: &RmArgs) -> CliResult {
-    for_each(settings, &args.containers, |store, e, name| {
-        if is_running(e) {
-            if !args.force {
-                return Err(CliError::msg(format!(
-                    "cannot remove container \"{}\": container is running: stop the container before removing or force remove",
-                    e.name
-                )));
-            }
-            control::kill(store, e, Signal::SIGKILL).map_err(rt)?;
-            match control::wait(store, &e.id) {
-                Ok(_) => {}
-                // An --rm container's supervisor removed it on exit: done.
-                Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => {
-                    return Ok(Some(name.to_string()))
+    let names = targets(&args.containers, &args.cidfiles, args.ignore)?;
+    let names = present(settings, names, args.ignore)?;
+    let code = for_each(settings, &names, |store, e, name| {
+        if is_running(e) && !args.force {
+            return Err(CliError::msg(format!(
+                "cannot remove container \"{}\": container is running: stop the container before removing or force remove",
+                e.name
+            )));
+        }
+        remove_container(store, e, args.volumes, args.time, args.force)?;
+        Ok(Some(name.to_string()))
+    })?;
+    // podman's `rm --cidfile` removes the file with the container, so a
+    // unit's next `run --cidfile` finds the path free.
+    if code == ExitCode::SUCCESS {
+        for f in &args.cidfiles {
+            match std::fs::remove_file(f) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(CliError::msg(format!(
+                        "removing cidfile {}: {e}",
+                        f.display()
+                    )))
                 }
-                Err(other) => return Err(rt(other)),
             }
         }
-        let fresh = match store.find_container(&e.id) {
-            Ok(f) => f,
-            Err(StoreError::ContainerNotFound(_)) => return Ok(Some(name.to_string())),
-            Err(other) => return Err(other.into()),
-        };
-        if args.force {
-            // `container mount` left it mounted: -f means unmount, then remove.
-            crate::runtime::hostmount::unmount_container(store, &fresh).map_err(rt)?;
+    }
+    Ok(code)
+}
+
+/// Removes a container whatever its state (`rm -f`, `run --replace`): a
+/// running one is stopped first, with `timeout` seconds' grace when given,
+/// else killed.
+pub(super) fn remove_container(
+    store: &Store,
+    e: &ContainerEntry,
+    volumes: bool,
+    timeout: Option<i64>,
+    force: bool,
+) -> CliResult<()> {
+    if is_running(e) {
+        match timeout {
+            Some(t) => control::stop(store, e, Some(t), None).map_err(rt)?,
+            None => control::kill(store, e, Signal::SIGKILL).map_err(rt)?,
         }
-        match engine::remove(store, &fresh, args.volumes) {
-            // Removed meanwhile by its own --rm supervisor: what was asked is done.
-            Ok(()) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => {}
+        match control::wait(store, &e.id) {
+            Ok(_) => {}
+            // An --rm container's supervisor removed it on exit: done.
+            Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => return Ok(()),
             Err(other) => return Err(rt(other)),
         }
-        Ok(Some(name.to_string()))
-    })
+    }
+    let fresh = match store.find_container(&e.id) {
+        Ok(f) => f,
+        Err(StoreError::ContainerNotFound(_)) => return Ok(()),
+        Err(other) => return Err(other.into()),
+    };
+    if force {
+        // `container mount` left it mounted: -f means unmount, then remove.
+        crate::runtime::hostmount::unmount_container(store, &fresh).map_err(rt)?;
+    }
+    match engine::remove(store, &fresh, volumes) {
+        // Removed meanwhile by its own --rm supervisor: what was asked is done.
+        Ok(()) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => Ok(()),
+        Err(other) => Err(rt(other)),
+    }
+}
+
+/// The containers named on the command line and in `--cidfile` files
+/// (podman's). With `ignore`, a cidfile that is gone names nothing.
+pub(super) fn targets(
+    names: &[String],
+    cidfiles: &[std::path::PathBuf],
+    ignore: bool,
+) -> CliResult<Vec<String>> {
+    let mut out = names.to_vec();
+    for f in cidfiles {
+        match std::fs::read_to_string(f) {
+            Ok(id) if !id.trim().is_empty() => out.push(id.trim().to_string()),
+            Ok(_) if ignore => {}
+            Err(e) if ignore && e.kind() == std::io::ErrorKind::NotFound => {}
+            Ok(_) => {
+                return Err(CliError::msg(format!(
+                    "cidfile {} is empty; it names no container",
+                    f.display()
+                )))
+            }
+            Err(e) => {
+                return Err(CliError::msg(format!(
+                    "reading cidfile {}: {e}",
+                    f.display()
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// With `--ignore` (podman's), names of containers that do not exist are
+/// dropped instead of failing the command.
+pub(super) fn present(
+    settings: &Settings,
+    names: Vec<String>,
+    ignore: bool,
+) -> CliResult<Vec<String>> {
+    if !ignore {
+        return Ok(names);
+    }
+    let store = open(settings)?;
+    let mut out = Vec::new();
+    for n in names {
+        match store.find_container(&n) {
+            Ok(_) => out.push(n),
+            Err(StoreError::ContainerNotFound(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(out)
 }
 
 pub fn wait(settings: &Settings, args: &WaitArgs) -> CliResult {

@@ -12,6 +12,7 @@ mod logs;
 mod mount;
 mod port;
 mod ps;
+mod start_all;
 mod update;
 
 use std::process::ExitCode;

@@ -69,10 +69,10 @@ pub fn status_string(e: &ContainerEntry) -> String {
     }
 }
 
-struct Filters(Vec<(String, String)>);
+pub(super) struct Filters(Vec<(String, String)>);
 
 impl Filters {
-    fn parse(raw: &[String]) -> CliResult<Filters> {
+    pub(super) fn parse(raw: &[String]) -> CliResult<Filters> {
         let mut v = Vec::new();
         for f in raw {
             let Some((k, val)) = f.split_once('=') else {
@@ -112,7 +112,7 @@ impl Filters {
     }
 
     /// docker ORs values of one key and ANDs different keys.
-    fn matches(&self, e: &ContainerEntry) -> bool {
+    pub(super) fn matches(&self, e: &ContainerEntry) -> bool {
         let keys: std::collections::BTreeSet<&str> =
             self.0.iter().map(|(k, _)| k.as_str()).collect();
         keys.into_iter().all(|key| {

@@ -77,6 +77,9 @@ pub struct NetworkCreateArgs {
     /// Set driver specific options
     #[arg(short, long = "opt")]
     pub opts: Vec<String>,
+    /// Succeed, printing its ID, when a network of that name exists (podman)
+    #[arg(long)]
+    pub ignore: bool,
     pub name: String,
 }
 
@@ -180,6 +183,12 @@ fn parse_cidr(flag: &str, text: Option<&str>) -> CliResult<Option<Ipv4Net>> {
 }
 
 fn create(store: &NetStore, a: &NetworkCreateArgs) -> CliResult {
+    if a.ignore {
+        if let Some(existing) = store.list()?.into_iter().find(|n| n.name == a.name) {
+            println!("{}", existing.id);
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     if a.ipv6 == Some(true) {
         return Err(ipv6_unsupported("--ipv6"));
     }
