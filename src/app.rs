@@ -91,5 +91,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Login(a) => registry::login(&settings()?, a),
         Command::Logout(a) => registry::logout(a),
         Command::Attach(a) => container::attach(&settings()?, a),
+        Command::Completion(a) => crate::cli::completion::completion(a),
+        Command::GenerateMan(a) => crate::cli::manpages::generate_man(a),
     }
 }

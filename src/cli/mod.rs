@@ -3,11 +3,13 @@
 //! report. This is the only layer that writes to stdout.
 
 pub mod build;
+pub mod completion;
 pub mod container;
 pub mod error;
 pub mod format;
 pub mod image;
 pub mod image_list;
+pub mod manpages;
 pub mod network;
 pub mod output;
 pub mod progress;
@@ -26,7 +28,6 @@ use clap::{Parser, Subcommand};
     name = "berth",
     version,
     about,
-    disable_help_subcommand = true,
     propagate_version = true
 )]
 pub struct Cli {
@@ -166,6 +167,11 @@ pub enum Command {
     System(system::SystemCommand),
     /// Attach local standard input, output, and error streams to a running container
     Attach(container::AttachArgs),
+    /// Print a shell completion script (bash, zsh or fish)
+    Completion(completion::CompletionArgs),
+    /// Write the man pages into a directory (for packaging)
+    #[command(name = "generate-man", hide = true)]
+    GenerateMan(manpages::GenerateManArgs),
 }
 
 #[cfg(test)]
