@@ -2,14 +2,34 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::error::{render, CliError, CliResult};
 use crate::cli::{container, image, image_list, network, registry, system, volume, Cli, Command};
 use crate::settings::{Overrides, Settings};
 
+/// The name to answer to, from `argv[0]`: through a `docker` symlink berth
+/// is docker, so usage, help and errors say `docker`. Anything else is berth.
+fn invoked_as(argv0: Option<&std::ffi::OsStr>) -> &'static str {
+    let base = argv0
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str());
+    match base {
+        Some("docker") => "docker",
+        _ => "berth",
+    }
+}
+
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let name = invoked_as(args.first().map(|a| a.as_os_str()));
+    let mut cmd = Cli::command().name(name).bin_name(name);
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 125 } else { 0 };
@@ -93,5 +113,29 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Attach(a) => container::attach(&settings()?, a),
         Command::Completion(a) => crate::cli::completion::completion(a),
         Command::GenerateMan(a) => crate::cli::manpages::generate_man(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_docker_symlink_makes_berth_docker_and_nothing_else_does() {
+        assert_eq!(invoked_as(Some("/usr/local/bin/docker".as_ref())), "docker");
+        assert_eq!(invoked_as(Some("docker".as_ref())), "docker");
+        assert_eq!(invoked_as(Some("/usr/bin/berth".as_ref())), "berth");
+        assert_eq!(invoked_as(Some("/opt/docker/berth".as_ref())), "berth");
+        assert_eq!(invoked_as(None), "berth");
+    }
+
+    #[test]
+    fn usage_errors_name_the_invoked_binary() {
+        let e = parse(vec!["docker".into(), "ps".into(), "--bogus".into()])
+            .expect_err("unknown flag");
+        assert!(e.to_string().contains("Usage: docker ps"), "{e}");
+        let e = parse(vec!["berth".into(), "ps".into(), "--bogus".into()])
+            .expect_err("unknown flag");
+        assert!(e.to_string().contains("Usage: berth ps"), "{e}");
     }
 }
