@@ -62,9 +62,11 @@ pub fn run(cli: Cli) -> CliResult {
         config_file: cli.global.berth_config.clone(),
     };
     let settings = || Settings::resolve(&overrides).map_err(CliError::from);
+    // `run`/`create` fail with 125 when berth itself cannot start, config included.
+    let run_settings = || settings().map_err(|e| CliError { code: 125, ..e });
     match &cli.command {
-        Command::Run(a) => container::run(&settings()?, a),
-        Command::Create(a) => container::create(&settings()?, a),
+        Command::Run(a) => container::run(&run_settings()?, a),
+        Command::Create(a) => container::create(&run_settings()?, a),
         Command::Start(a) => container::start(&settings()?, a),
         Command::Stop(a) => container::stop(&settings()?, a),
         Command::Restart(a) => container::restart(&settings()?, a),
@@ -131,11 +133,11 @@ mod tests {
 
     #[test]
     fn usage_errors_name_the_invoked_binary() {
-        let e = parse(vec!["docker".into(), "ps".into(), "--bogus".into()])
-            .expect_err("unknown flag");
+        let e =
+            parse(vec!["docker".into(), "ps".into(), "--bogus".into()]).expect_err("unknown flag");
         assert!(e.to_string().contains("Usage: docker ps"), "{e}");
-        let e = parse(vec!["berth".into(), "ps".into(), "--bogus".into()])
-            .expect_err("unknown flag");
+        let e =
+            parse(vec!["berth".into(), "ps".into(), "--bogus".into()]).expect_err("unknown flag");
         assert!(e.to_string().contains("Usage: berth ps"), "{e}");
     }
 }

@@ -62,6 +62,9 @@ mod tests {
         assert!(!names.iter().any(|n| n.contains("help")));
         let run = &pages[names.iter().position(|n| *n == "berth-run.1").expect("run")].1;
         let run = String::from_utf8_lossy(run);
-        assert!(run.starts_with(".ie \\n(.g .ds Aq") || run.contains(".TH berth-run 1"), "{run}");
+        assert!(
+            run.starts_with(".ie \\n(.g .ds Aq") || run.contains(".TH berth-run 1"),
+            "{run}"
+        );
     }
 }

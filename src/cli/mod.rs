@@ -24,12 +24,7 @@ use clap::{Parser, Subcommand};
 
 /// A daemonless, Docker-compatible container engine.
 #[derive(Debug, Parser)]
-#[command(
-    name = "berth",
-    version,
-    about,
-    propagate_version = true
-)]
+#[command(name = "berth", version, about, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalFlags,

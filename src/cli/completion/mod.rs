@@ -212,13 +212,13 @@ impl Table {
                 specs.insert(parent, (*spec, value_options(cmd)));
             }
         }
-        let global_vopts = root
-            .get_arguments()
-            .filter(|a| a.is_global_set())
-            .fold(value_options(root), |mut v, a| {
+        let global_vopts = root.get_arguments().filter(|a| a.is_global_set()).fold(
+            value_options(root),
+            |mut v, a| {
                 v.extend(a.get_long().map(|l| format!("--{l}")));
                 v
-            });
+            },
+        );
         Table {
             global_vopts,
             children,
