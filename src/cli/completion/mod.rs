@@ -285,3 +285,43 @@ fn invert(children: &BTreeMap<String, String>) -> BTreeMap<&str, Vec<&str>> {
     }
     by_path
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_position_is_a_real_command_path() {
+        let cmd = crate::cli::Cli::command();
+        let table = Table::of(&cmd);
+        for (path, spec) in NAMED_POSITIONS {
+            assert!(table.specs.contains_key(*path), "{path} is not a command");
+            assert!(
+                spec.trim_end_matches('*').chars().all(|c| "cinvxp".contains(c)),
+                "{path}: bad spec {spec}"
+            );
+        }
+        assert_eq!(
+            table.children.get("container/remove").map(String::as_str),
+            Some("container rm")
+        );
+        let stop = &table.specs["stop"].1;
+        assert!(stop.contains(&"-t".to_string()) && stop.contains(&"--signal".to_string()));
+        assert!(!stop.contains(&"--root".to_string()), "globals are listed once");
+        assert!(table.global_vopts.contains(&"--root".to_string()));
+    }
+
+    #[test]
+    fn each_script_wraps_clap_s_function() {
+        let bash = script(Shell::Bash);
+        assert!(bash.contains("complete -F _berth"));
+        assert!(bash.contains("eval \"_berth_clap "));
+        let zsh = script(Shell::Zsh);
+        // The layer replaced clap's dispatch, so it appears exactly once, after the wrapper.
+        assert_eq!(zsh.matches(ZSH_DISPATCH).count(), 1);
+        assert!(zsh.find("functions[_berth_clap]") < zsh.find(ZSH_DISPATCH));
+        let fish = script(Shell::Fish);
+        assert!(fish.contains("case 'network connect'"));
+        assert!(fish.contains("complete -c berth -n '__berth_dynamic"));
+    }
+}
