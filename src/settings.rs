@@ -263,3 +263,48 @@ fn load_config(
     }
     Ok((FileConfig::default(), Vec::new()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked(text: &str) -> Result<Checked, SettingsError> {
+        let file: FileConfig = toml::from_str(text).expect("test toml parses");
+        Checked::of(&file, Path::new("/etc/berth/berth.toml"))
+    }
+
+    #[test]
+    fn mirrors_are_keyed_by_registry_and_kept_in_order() {
+        let c = checked(
+            "[registries]\nmirrors = { \"index.docker.io\" = [\"http://a:5000\", \"b.lan\"] }\n[x]\ny = 1\n",
+        )
+        .expect("valid");
+        let hosts: Vec<&str> = c.mirrors["docker.io"]
+            .iter()
+            .map(|m| m.host.as_str())
+            .collect();
+        assert_eq!(hosts, ["a:5000", "b.lan"]);
+    }
+
+    #[test]
+    fn bad_values_name_the_file_and_the_key() {
+        let e = checked("[containers]\nulimits = [\"nofile=2:1\"]\n")
+            .err()
+            .expect("soft above hard")
+            .to_string();
+        assert!(
+            e.starts_with("/etc/berth/berth.toml: [containers] ulimits:"),
+            "{e}"
+        );
+        let e = checked("[network]\ndefault = \" \"\n")
+            .err()
+            .expect("empty")
+            .to_string();
+        assert!(e.contains("[network] default"), "{e}");
+        let e = checked("[registries]\nmirrors = { \"q.io\" = [\"ftp://m\"] }\n")
+            .err()
+            .expect("scheme")
+            .to_string();
+        assert!(e.contains("[registries] mirrors.\"q.io\""), "{e}");
+    }
+}

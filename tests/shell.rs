@@ -12,8 +12,7 @@ use support::{berth, with_busybox, TestBerth};
 
 fn repo_file(rel: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 #[test]
@@ -68,9 +67,7 @@ fn checked_in_man_pages_are_what_berth_generates() {
             "man/{name} is stale; regenerate with: berth generate-man man"
         );
     }
-    b.cmd(&["--help"])
-        .success()
-        .stdout_contains("completion");
+    b.cmd(&["--help"]).success().stdout_contains("completion");
     assert!(
         !b.cmd(&["--help"]).stdout_trim().contains("generate-man"),
         "generate-man is hidden from help"
@@ -139,7 +136,10 @@ fn bash_completes_container_and_image_names_from_the_store() {
     b.cmd(&["create", "--name", "completion-web", &img, "true"])
         .success();
     assert_eq!(complete(&b, &["berth", "stop", ""]), ["completion-web"]);
-    assert_eq!(complete(&b, &["berth", "logs", "compl"]), ["completion-web"]);
+    assert_eq!(
+        complete(&b, &["berth", "logs", "compl"]),
+        ["completion-web"]
+    );
     assert_eq!(
         complete(&b, &["berth", "container", "rm", "-f", ""]),
         ["completion-web"]
@@ -147,8 +147,8 @@ fn bash_completes_container_and_image_names_from_the_store() {
     // Only the first argument of exec is a container.
     assert!(!complete(&b, &["berth", "exec", "completion-web", ""])
         .contains(&"completion-web".to_string()));
-    assert_eq!(complete(&b, &["berth", "rmi", ""]), [img.clone()]);
-    assert_eq!(complete(&b, &["berth", "run", "--rm", ""]), [img.clone()]);
+    assert_eq!(complete(&b, &["berth", "rmi", ""]), [img.as_str()]);
+    assert_eq!(complete(&b, &["berth", "run", "--rm", ""]), [img.as_str()]);
     assert!(complete(&b, &["berth", "network", "rm", ""]).contains(&"bridge".to_string()));
     assert_eq!(complete(&b, &["berth", "ru"]), ["run"]);
     // A --root typed on the line wins over the environment's store.

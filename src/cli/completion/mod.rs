@@ -297,7 +297,9 @@ mod tests {
         for (path, spec) in NAMED_POSITIONS {
             assert!(table.specs.contains_key(*path), "{path} is not a command");
             assert!(
-                spec.trim_end_matches('*').chars().all(|c| "cinvxp".contains(c)),
+                spec.trim_end_matches('*')
+                    .chars()
+                    .all(|c| "cinvxp".contains(c)),
                 "{path}: bad spec {spec}"
             );
         }
@@ -307,7 +309,10 @@ mod tests {
         );
         let stop = &table.specs["stop"].1;
         assert!(stop.contains(&"-t".to_string()) && stop.contains(&"--signal".to_string()));
-        assert!(!stop.contains(&"--root".to_string()), "globals are listed once");
+        assert!(
+            !stop.contains(&"--root".to_string()),
+            "globals are listed once"
+        );
         assert!(table.global_vopts.contains(&"--root".to_string()));
     }
 

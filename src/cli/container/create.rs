@@ -450,3 +450,34 @@ pub fn run(settings: &Settings, args: &RunArgs) -> CliResult {
     let code = foreground::run_attached(&store, &entry, &opts).map_err(runtime_error)?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_containers_own_ulimit_replaces_the_default_of_its_type() {
+        let defaults = strings(&["nofile=1024:2048", "nproc=100"]);
+        assert_eq!(
+            ulimits(&strings(&["nofile=10:20"]), &defaults),
+            strings(&["nproc=100", "nofile=10:20"])
+        );
+        assert_eq!(ulimits(&[], &defaults), defaults);
+    }
+
+    #[test]
+    fn the_configured_default_network_is_used_only_without_network() {
+        let (mode, nets) = network_mode(&[], Some("none"), false).expect("default");
+        assert_eq!((mode, nets), (NetworkMode::None, Vec::new()));
+        let (mode, nets) = network_mode(&strings(&["host"]), Some("none"), false).expect("flag");
+        assert_eq!((mode, nets), (NetworkMode::Host, Vec::new()));
+        let (_, nets) = network_mode(&[], Some("mynet"), true).expect("named");
+        assert_eq!(nets, strings(&["mynet"]));
+        let (_, nets) = network_mode(&[], None, true).expect("builtin");
+        assert_eq!(nets, strings(&["slirp4netns"]));
+    }
+}
