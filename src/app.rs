@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::error::{render, CliError, CliResult};
 use crate::cli::{
@@ -10,11 +10,31 @@ use crate::cli::{
 };
 use crate::settings::{Overrides, Settings};
 
+/// The name to answer to, from `argv[0]`: through a `docker` symlink berth
+/// is docker, so usage, help and errors say `docker`. Anything else is berth.
+fn invoked_as(argv0: Option<&std::ffi::OsStr>) -> &'static str {
+    let base = argv0
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str());
+    match base {
+        Some("docker") => "docker",
+        _ => "berth",
+    }
+}
+
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let name = invoked_as(args.first().map(|a| a.as_os_str()));
+    let mut cmd = Cli::command().name(name).bin_name(name);
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
 pub fn main() -> ExitCode {
     // Run as a systemd generator (a symlink named berth-generator): before
     // clap, since systemd passes bare directories.
     let argv = generate::generator_argv(std::env::args_os().collect());
-    let cli = match Cli::try_parse_from(argv) {
+    let cli = match parse(argv) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 125 } else { 0 };
@@ -50,7 +70,10 @@ pub fn run(cli: Cli) -> CliResult {
     // (a systemd user generator must not leave a pause process behind).
     let needs_store = !matches!(
         cli.command,
-        Command::Version(_) | Command::Generate(generate::GenerateCommand::Quadlet(_))
+        Command::Version(_)
+            | Command::Completion(_)
+            | Command::GenerateMan(_)
+            | Command::Generate(generate::GenerateCommand::Quadlet(_))
     );
     if needs_store {
         // Rootless: join (or make) the user's berth namespaces while still
@@ -65,9 +88,11 @@ pub fn run(cli: Cli) -> CliResult {
         })?;
     }
     let settings = || Settings::resolve(&overrides).map_err(CliError::from);
+    // `run`/`create` fail with 125 when berth itself cannot start, config included.
+    let run_settings = || settings().map_err(|e| CliError { code: 125, ..e });
     match &cli.command {
-        Command::Run(a) => container::run(&settings()?, a),
-        Command::Create(a) => container::create(&settings()?, a),
+        Command::Run(a) => container::run(&run_settings()?, a),
+        Command::Create(a) => container::create(&run_settings()?, a),
         Command::Start(a) => container::start(&settings()?, a),
         Command::Stop(a) => container::stop(&settings()?, a),
         Command::Restart(a) => container::restart(&settings()?, a),
@@ -116,5 +141,31 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Attach(a) => container::attach(&settings()?, a),
         Command::Unshare(a) => crate::cli::unshare::unshare(&settings()?, a),
         Command::Generate(c) => generate::dispatch(&settings()?, c),
+        Command::Completion(a) => crate::cli::completion::completion(a),
+        Command::GenerateMan(a) => crate::cli::manpages::generate_man(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_docker_symlink_makes_berth_docker_and_nothing_else_does() {
+        assert_eq!(invoked_as(Some("/usr/local/bin/docker".as_ref())), "docker");
+        assert_eq!(invoked_as(Some("docker".as_ref())), "docker");
+        assert_eq!(invoked_as(Some("/usr/bin/berth".as_ref())), "berth");
+        assert_eq!(invoked_as(Some("/opt/docker/berth".as_ref())), "berth");
+        assert_eq!(invoked_as(None), "berth");
+    }
+
+    #[test]
+    fn usage_errors_name_the_invoked_binary() {
+        let e =
+            parse(vec!["docker".into(), "ps".into(), "--bogus".into()]).expect_err("unknown flag");
+        assert!(e.to_string().contains("Usage: docker ps"), "{e}");
+        let e =
+            parse(vec!["berth".into(), "ps".into(), "--bogus".into()]).expect_err("unknown flag");
+        assert!(e.to_string().contains("Usage: berth ps"), "{e}");
     }
 }

@@ -1,10 +1,13 @@
 //! Settings resolved once from flags, `BERTH_*` variables and `berth.toml`:
 //! commands below `cli` never see clap types or read the environment.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::registry::mirror::{registry_key, Mirror};
+use crate::registry::RegistryOptions;
 use crate::store::StorePaths;
 
 /// Global settings every command gets.
@@ -12,6 +15,15 @@ use crate::store::StorePaths;
 pub struct Settings {
     pub store: StorePaths,
     pub insecure_registries: Vec<String>,
+    /// `[registries] mirrors`: registry (`docker.io`) → mirrors, tried in order.
+    pub registry_mirrors: BTreeMap<String, Vec<Mirror>>,
+    /// `BERTH_NETWORK` or `[network] default`: what `run`/`create` join
+    /// without `--network`; `None` keeps the built-in default.
+    pub default_network: Option<String>,
+    /// `[containers] ulimits` (docker's `--default-ulimit`), validated.
+    pub default_ulimits: Vec<String>,
+    /// The berth.toml files read, in the order they were read.
+    pub config_files: Vec<PathBuf>,
     pub log_level: String,
 }
 
@@ -32,6 +44,10 @@ struct FileConfig {
     storage: StorageConfig,
     #[serde(default)]
     registries: RegistriesConfig,
+    #[serde(default)]
+    network: NetworkConfig,
+    #[serde(default)]
+    containers: ContainersConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +60,19 @@ struct StorageConfig {
 struct RegistriesConfig {
     #[serde(default)]
     insecure: Vec<String>,
+    #[serde(default)]
+    mirrors: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NetworkConfig {
+    default: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ContainersConfig {
+    #[serde(default)]
+    ulimits: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +84,15 @@ pub enum SettingsError {
     },
     #[error("{}: {detail}; fix or remove the file", path.display())]
     Parse { path: PathBuf, detail: String },
+    /// A well-formed file with a value berth cannot use; `key` as in the file.
+    #[error("{}: {key}: {detail}; fix or remove the key", path.display())]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        detail: String,
+    },
+    #[error("BERTH_NETWORK is set but empty; unset it or name a network (bridge, none, host or a network's name)")]
+    EmptyNetworkEnv,
     #[error("cannot find a home or runtime directory for a rootless store; set XDG_DATA_HOME and XDG_RUNTIME_DIR or pass --root and --runroot")]
     NoHome,
 }
@@ -66,7 +104,9 @@ pub fn is_rootless() -> bool {
 impl Settings {
     pub fn resolve(o: &Overrides) -> Result<Settings, SettingsError> {
         let rootless = is_rootless();
-        let file = load_config(o.config_file.as_deref(), rootless)?;
+        let (file, config_files) = load_config(o.config_file.as_deref(), rootless)?;
+        let source = config_files.last().cloned().unwrap_or_default();
+        let checked = Checked::of(&file, &source)?;
         let env_path = |k: &str| {
             std::env::var_os(k)
                 .filter(|v| !v.is_empty())
@@ -97,7 +137,68 @@ impl Settings {
                 rootless,
             },
             insecure_registries: file.registries.insecure,
+            registry_mirrors: checked.mirrors,
+            default_network: match std::env::var("BERTH_NETWORK") {
+                Ok(v) if v.is_empty() => return Err(SettingsError::EmptyNetworkEnv),
+                Ok(v) => Some(v),
+                Err(_) => checked.network,
+            },
+            default_ulimits: file.containers.ulimits,
+            config_files,
             log_level: o.log_level.clone().unwrap_or_else(|| "warn".into()),
+        })
+    }
+
+    /// Registry options from the settings: insecure registries and mirrors,
+    /// TLS verified, the host's platform; commands override the rest.
+    pub fn registry_options(&self) -> RegistryOptions {
+        RegistryOptions {
+            insecure_registries: self.insecure_registries.clone(),
+            mirrors: self.registry_mirrors.clone(),
+            ..RegistryOptions::default()
+        }
+    }
+}
+
+/// The file's values that need more than TOML's types to be valid.
+struct Checked {
+    mirrors: BTreeMap<String, Vec<Mirror>>,
+    network: Option<String>,
+}
+
+impl Checked {
+    fn of(file: &FileConfig, path: &Path) -> Result<Checked, SettingsError> {
+        let invalid = |key: String, detail: String| SettingsError::Invalid {
+            path: path.to_path_buf(),
+            key,
+            detail,
+        };
+        let mut mirrors: BTreeMap<String, Vec<Mirror>> = BTreeMap::new();
+        for (registry, urls) in &file.registries.mirrors {
+            let key = format!("[registries] mirrors.{registry:?}");
+            if registry.trim().is_empty() {
+                return Err(invalid(key, "the registry name is empty".into()));
+            }
+            let list = mirrors.entry(registry_key(registry)).or_default();
+            for url in urls {
+                list.push(Mirror::parse(url).map_err(|d| invalid(key.clone(), d))?);
+            }
+        }
+        if let Some(net) = &file.network.default {
+            if net.trim().is_empty() {
+                return Err(invalid(
+                    "[network] default".into(),
+                    "empty; name a network (bridge, none, host or a network's name)".into(),
+                ));
+            }
+        }
+        for u in &file.containers.ulimits {
+            crate::runtime::spec::parse_ulimit(u)
+                .map_err(|e| invalid("[containers] ulimits".into(), format!("{u:?}: {e}")))?;
+        }
+        Ok(Checked {
+            mirrors,
+            network: file.network.default.clone(),
         })
     }
 }
@@ -107,7 +208,7 @@ impl Settings {
 /// a systemd unit's bare `berth` command reaches.
 pub fn default_store() -> Result<StorePaths, SettingsError> {
     let rootless = is_rootless();
-    let file = load_config(None, rootless)?;
+    let (file, _) = load_config(None, rootless)?;
     let root = match file.storage.root {
         Some(r) => r,
         None => default_root(rootless)?,
@@ -145,7 +246,12 @@ fn default_runroot(rootless: bool) -> Result<PathBuf, SettingsError> {
     Ok(crate::runtime::userns::default_runtime_dir(uid))
 }
 
-fn load_config(explicit: Option<&Path>, rootless: bool) -> Result<FileConfig, SettingsError> {
+/// The first berth.toml found (`--berth-config`/`BERTH_CONFIG`, else the
+/// user's when rootless, else the system's) and the path it came from.
+fn load_config(
+    explicit: Option<&Path>,
+    rootless: bool,
+) -> Result<(FileConfig, Vec<PathBuf>), SettingsError> {
     let candidates: Vec<PathBuf> = match explicit {
         Some(p) => vec![p.to_path_buf()],
         None => {
@@ -162,14 +268,62 @@ fn load_config(explicit: Option<&Path>, rootless: bool) -> Result<FileConfig, Se
     for path in candidates {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                return toml::from_str(&text).map_err(|e| SettingsError::Parse {
-                    path,
-                    detail: e.to_string(),
-                })
+                return match toml::from_str(&text) {
+                    Ok(file) => Ok((file, vec![path])),
+                    Err(e) => Err(SettingsError::Parse {
+                        path,
+                        detail: e.to_string().trim_end().to_string(),
+                    }),
+                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => continue,
             Err(source) => return Err(SettingsError::Read { path, source }),
         }
     }
-    Ok(FileConfig::default())
+    Ok((FileConfig::default(), Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked(text: &str) -> Result<Checked, SettingsError> {
+        let file: FileConfig = toml::from_str(text).expect("test toml parses");
+        Checked::of(&file, Path::new("/etc/berth/berth.toml"))
+    }
+
+    #[test]
+    fn mirrors_are_keyed_by_registry_and_kept_in_order() {
+        let c = checked(
+            "[registries]\nmirrors = { \"index.docker.io\" = [\"http://a:5000\", \"b.lan\"] }\n[x]\ny = 1\n",
+        )
+        .expect("valid");
+        let hosts: Vec<&str> = c.mirrors["docker.io"]
+            .iter()
+            .map(|m| m.host.as_str())
+            .collect();
+        assert_eq!(hosts, ["a:5000", "b.lan"]);
+    }
+
+    #[test]
+    fn bad_values_name_the_file_and_the_key() {
+        let e = checked("[containers]\nulimits = [\"nofile=2:1\"]\n")
+            .err()
+            .expect("soft above hard")
+            .to_string();
+        assert!(
+            e.starts_with("/etc/berth/berth.toml: [containers] ulimits:"),
+            "{e}"
+        );
+        let e = checked("[network]\ndefault = \" \"\n")
+            .err()
+            .expect("empty")
+            .to_string();
+        assert!(e.contains("[network] default"), "{e}");
+        let e = checked("[registries]\nmirrors = { \"q.io\" = [\"ftp://m\"] }\n")
+            .err()
+            .expect("scheme")
+            .to_string();
+        assert!(e.contains("[registries] mirrors.\"q.io\""), "{e}");
+    }
 }

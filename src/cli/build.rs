@@ -13,7 +13,6 @@ use crate::build::executor::{self, BuildHost, BuildOptions};
 use crate::cli::error::{CliError, CliResult};
 use crate::cli::image::{find_image, parse_ref, runtime};
 use crate::cli::progress::TerminalProgress;
-use crate::registry::client::RegistryOptions;
 use crate::settings::Settings;
 use crate::store::{ImageRecord, Store};
 
@@ -172,11 +171,7 @@ impl BuildHost for CliHost<'_> {
             }
         }
         let reference = parse_ref(name).map_err(|e| e.error.to_string())?;
-        let opts = RegistryOptions {
-            tls_verify: true,
-            insecure_registries: self.settings.insecure_registries.clone(),
-            platform: None,
-        };
+        let opts = self.settings.registry_options();
         let progress = TerminalProgress::to_stderr(self.quiet);
         let rt = runtime().map_err(|e| e.error.to_string())?;
         let report = rt

@@ -284,8 +284,8 @@ pub(super) fn registry_options(
     };
     Ok(RegistryOptions {
         tls_verify: flags.tls_verify.unwrap_or(true),
-        insecure_registries: settings.insecure_registries.clone(),
         platform,
+        ..settings.registry_options()
     })
 }
 

@@ -3,12 +3,14 @@
 //! report. This is the only layer that writes to stdout.
 
 pub mod build;
+pub mod completion;
 pub mod container;
 pub mod error;
 pub mod format;
 pub mod generate;
 pub mod image;
 pub mod image_list;
+pub mod manpages;
 pub mod network;
 pub mod output;
 pub mod progress;
@@ -24,13 +26,7 @@ use clap::{Parser, Subcommand};
 
 /// A daemonless, Docker-compatible container engine.
 #[derive(Debug, Parser)]
-#[command(
-    name = "berth",
-    version,
-    about,
-    disable_help_subcommand = true,
-    propagate_version = true
-)]
+#[command(name = "berth", version, about, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalFlags,
@@ -173,6 +169,11 @@ pub enum Command {
     /// Generate systemd units (for a container, or from quadlet files)
     #[command(subcommand)]
     Generate(generate::GenerateCommand),
+    /// Print a shell completion script (bash, zsh or fish)
+    Completion(completion::CompletionArgs),
+    /// Write the man pages into a directory (for packaging)
+    #[command(name = "generate-man", hide = true)]
+    GenerateMan(manpages::GenerateManArgs),
 }
 
 #[cfg(test)]

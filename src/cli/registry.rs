@@ -87,8 +87,7 @@ pub fn login(settings: &Settings, args: &LoginArgs) -> CliResult {
     }
     let opts = client::RegistryOptions {
         tls_verify: args.tls_verify.unwrap_or(true),
-        insecure_registries: settings.insecure_registries.clone(),
-        platform: None,
+        ..settings.registry_options()
     };
     let rt = runtime()?;
     rt.block_on(client::check_login(&server, &username, &password, &opts))

@@ -161,6 +161,13 @@ pub fn info(settings: &Settings, args: &InfoArgs) -> CliResult {
         "ServerVersion": env!("CARGO_PKG_VERSION"),
         "Name": uname.as_ref().map(|u| u.nodename().to_string_lossy().into_owned()).unwrap_or_default(),
         "InsecureRegistries": settings.insecure_registries,
+        "RegistryMirrors": settings.registry_mirrors.iter()
+            .map(|(r, ms)| (r.clone(), ms.iter().map(|m| m.to_string()).collect::<Vec<_>>()))
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        "DefaultNetwork": default_network(settings),
+        "DefaultUlimits": settings.default_ulimits,
+        "ConfigFiles": settings.config_files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "FirewallBackend": firewall_backend(settings),
     });
     match args.format.as_deref() {
         Some(f) => render::print_inspect(Some(f), &[info])?,
@@ -186,15 +193,69 @@ pub fn info(settings: &Settings, args: &InfoArgs) -> CliResult {
             );
             println!(" Architecture: {}", std::env::consts::ARCH);
             println!(" CPUs: {}", info["NCPU"]);
-            if !settings.insecure_registries.is_empty() {
-                println!(" Insecure Registries:");
-                for r in &settings.insecure_registries {
-                    println!("  {r}");
-                }
-            }
+            print_config(settings, &info);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `run` joins without `--network`: the configured default, else
+/// the built-in one (the bridge as root, user-mode networking rootless).
+fn default_network(settings: &Settings) -> String {
+    match &settings.default_network {
+        Some(n) => n.clone(),
+        None if settings.store.rootless => "slirp4netns".into(),
+        None => "bridge".into(),
+    }
+}
+
+/// Only root publishes ports through a firewall; finding the tool is cheap.
+fn firewall_backend(settings: &Settings) -> &'static str {
+    if settings.store.rootless {
+        return "none (rootless)";
+    }
+    crate::net::firewall::detect().map_or("none", |f| f.name())
+}
+
+/// The berth.toml and environment settings in effect, as docker lists its
+/// daemon configuration.
+fn print_config(settings: &Settings, info: &serde_json::Value) {
+    let files = if settings.config_files.is_empty() {
+        "none".to_string()
+    } else {
+        let v: Vec<String> = settings
+            .config_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        v.join(", ")
+    };
+    println!(" Config Files: {files}");
+    println!(" Default Network: {}", default_network(settings));
+    if !settings.default_ulimits.is_empty() {
+        println!(" Default Ulimits:");
+        for u in &settings.default_ulimits {
+            println!("  {u}");
+        }
+    }
+    println!(
+        " Firewall Backend: {}",
+        info["FirewallBackend"].as_str().unwrap_or("")
+    );
+    if !settings.insecure_registries.is_empty() {
+        println!(" Insecure Registries:");
+        for r in &settings.insecure_registries {
+            println!("  {r}");
+        }
+    }
+    if !settings.registry_mirrors.is_empty() {
+        println!(" Registry Mirrors:");
+        for (registry, mirrors) in &settings.registry_mirrors {
+            for m in mirrors {
+                println!("  {registry}: {m}");
+            }
+        }
+    }
 }
 
 fn os_name() -> String {

@@ -3,6 +3,7 @@
 //! few raw calls pull, push and inspect share. oci-client's high-level
 //! `pull()` is never used: it holds whole layers in memory.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use oci_client::{Client, Reference, RegistryOperation};
 use super::auth::{self, Credential};
 use super::error::{from_oci, Doing, RegistryError};
 use super::manifest::{self, Descriptor};
+use super::mirror::{self, Mirror, Scheme};
 use super::platform::Platform;
 use super::reference::ImageRef;
 use crate::store::Digest;
@@ -37,6 +39,8 @@ pub struct RegistryOptions {
     pub insecure_registries: Vec<String>,
     /// `--platform`; the host's platform when `None`.
     pub platform: Option<Platform>,
+    /// Mirrors to pull from first, by registry (`docker.io` → its mirrors).
+    pub mirrors: BTreeMap<String, Vec<Mirror>>,
 }
 
 impl Default for RegistryOptions {
@@ -45,6 +49,7 @@ impl Default for RegistryOptions {
             tls_verify: true,
             insecure_registries: Vec::new(),
             platform: None,
+            mirrors: BTreeMap::new(),
         }
     }
 }
@@ -71,6 +76,14 @@ enum Transport {
 }
 
 fn transport_for(reference: &ImageRef, opts: &RegistryOptions) -> Transport {
+    // A mirror's URL says how to reach it.
+    match mirror::scheme_of(reference.registry(), &opts.mirrors) {
+        Some(Scheme::Http) => return Transport::Http,
+        Some(Scheme::Https) if !opts.is_listed_insecure(reference.registry()) => {
+            return Transport::Https
+        }
+        _ => {}
+    }
     if reference.is_insecure_by_default() {
         // Docker's rule: loopback registries speak plain HTTP unless told otherwise.
         Transport::Http
@@ -414,6 +427,23 @@ mod tests {
             Transport::Https
         );
         assert_eq!(transport_for(&image("busybox"), &opts), Transport::Https);
+        let mut mirrored = RegistryOptions::default();
+        for m in ["http://mirror.lan:5000", "https://127.0.0.1:5001"] {
+            let m = Mirror::parse(m).expect("mirror");
+            mirrored
+                .mirrors
+                .entry("docker.io".into())
+                .or_default()
+                .push(m);
+        }
+        assert_eq!(
+            transport_for(&image("mirror.lan:5000/library/a"), &mirrored),
+            Transport::Http
+        );
+        assert_eq!(
+            transport_for(&image("127.0.0.1:5001/library/a"), &mirrored),
+            Transport::Https
+        );
         let no_verify = RegistryOptions {
             tls_verify: false,
             ..RegistryOptions::default()

@@ -6,6 +6,7 @@ pub mod client;
 mod e2e_tests;
 pub mod error;
 pub mod manifest;
+pub mod mirror;
 pub mod platform;
 pub mod pull;
 pub mod push;

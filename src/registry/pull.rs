@@ -20,6 +20,7 @@ use tokio::sync::mpsc;
 use super::client::{oci_reference, parse_digest, RegistryOptions, Result, Session};
 use super::error::{from_oci, Doing, RegistryError};
 use super::manifest::{self, Descriptor};
+use super::mirror::mirrored;
 use super::reference::ImageRef;
 use super::remote::{fetch_top, select_image};
 use crate::store::compression;
@@ -83,21 +84,50 @@ impl PullReport {
     }
 }
 
-/// Pulls `reference` into `store` and gives it the reference's name.
+/// Pulls `reference` into `store` and gives it the reference's name. The
+/// registry's mirrors (`opts.mirrors`) are tried first, in order; any
+/// failure there but a store error falls back to the next, then to the
+/// registry itself, as docker's `registry-mirrors`.
 pub async fn pull(
     store: &Store,
     reference: &ImageRef,
     opts: &RegistryOptions,
     progress: &dyn PullProgress,
 ) -> Result<PullReport> {
-    let session = Session::connect(reference, opts, RegistryOperation::Pull).await?;
-    match pull_once(store, &session, reference, opts, progress).await {
+    for source in mirrored(reference, &opts.mirrors) {
+        match pull_from(store, &source, reference, opts, progress).await {
+            Ok(report) => return Ok(report),
+            Err(e @ RegistryError::Store(_)) => return Err(e),
+            Err(_) => continue,
+        }
+    }
+    pull_from(store, reference, reference, opts, progress).await
+}
+
+/// Pulls `reference` as served at `source` (itself, or a mirror's copy).
+async fn pull_from(
+    store: &Store,
+    source: &ImageRef,
+    reference: &ImageRef,
+    opts: &RegistryOptions,
+    progress: &dyn PullProgress,
+) -> Result<PullReport> {
+    let session = Session::connect(source, opts, RegistryOperation::Pull).await?;
+    let from = Source { source, reference };
+    match pull_once(store, &session, from, opts, progress).await {
         // Another berth removed content this pull counted on; fetch it again.
         Err(RegistryError::Store(StoreError::ContentMissing(_))) => {
-            pull_once(store, &session, reference, opts, progress).await
+            pull_once(store, &session, from, opts, progress).await
         }
         other => other,
     }
+}
+
+/// Where content comes from (`source`) and the name it is stored under.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    source: &'a ImageRef,
+    reference: &'a ImageRef,
 }
 
 /// How to get one layer into the store.
@@ -114,25 +144,26 @@ struct Job {
 async fn pull_once(
     store: &Store,
     session: &Session,
-    reference: &ImageRef,
+    from: Source<'_>,
     opts: &RegistryOptions,
     progress: &dyn PullProgress,
 ) -> Result<PullReport> {
-    let top = fetch_top(session, reference).await?;
+    let Source { source, reference } = from;
+    let top = fetch_top(session, source).await?;
     // Announced once the manifest resolves, so a missing image prints only its error, as docker.
     let tag_or_digest = reference.digest().or(reference.tag()).unwrap_or("latest");
     progress.message(&format!(
         "{tag_or_digest}: Pulling from {}",
         reference.repository()
     ));
-    let image = select_image(session, reference, &top, &opts.platform()).await?;
+    let image = select_image(session, source, &top, &opts.platform()).await?;
     let config_desc = &image.manifest.config;
     let config_digest = parse_digest(&config_desc.digest)?;
     let config_raw = match store.read_blob(&config_digest) {
         Ok(raw) => raw,
         Err(_) => {
             session
-                .fetch_small_blob(reference, config_desc, manifest::MAX_CONFIG_BYTES)
+                .fetch_small_blob(source, config_desc, manifest::MAX_CONFIG_BYTES)
                 .await?
         }
     };
@@ -160,7 +191,7 @@ async fn pull_once(
     }
 
     let staging = Arc::new(store.begin_staging()?);
-    let oci_ref = oci_reference(reference);
+    let oci_ref = oci_reference(source);
     stream::iter(jobs.iter())
         .map(|job| run_job(store, session, &oci_ref, job, &staging, progress))
         .buffer_unordered(PARALLEL_DOWNLOADS)

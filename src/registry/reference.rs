@@ -156,6 +156,15 @@ impl ImageRef {
         })
     }
 
+    /// The same repository, tag and digest at another registry (a mirror).
+    /// `domain` must be a valid registry host, as [`mirror::Mirror`](super::mirror::Mirror) checks.
+    pub fn at_registry(&self, domain: &str) -> ImageRef {
+        ImageRef {
+            domain: domain.to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// The full name without tag or digest: `docker.io/library/busybox`.
     pub fn name(&self) -> String {
         format!("{}/{}", self.domain, self.path)

@@ -8,6 +8,7 @@ use oci_client::RegistryOperation;
 use super::client::{parse_digest, RegistryOptions, Result, Session};
 use super::error::RegistryError;
 use super::manifest::{self, ImageIndex, ImageManifest, Manifest};
+use super::mirror::mirrored;
 use super::platform::{self, Platform};
 use super::reference::ImageRef;
 use crate::store::Digest;
@@ -112,13 +113,26 @@ pub(crate) async fn select_image(
     }
 }
 
-/// Reads `reference` from its registry: the manifest or list as served
-/// and, for the platform in `opts` (the host's by default), the image's
-/// manifest and config. Nothing is stored.
+/// Reads `reference` from its registry (its mirrors first, as pull does):
+/// the manifest or list as served and, for the platform in `opts` (the
+/// host's by default), the image's manifest and config. Nothing is stored.
 pub async fn inspect_remote(reference: &ImageRef, opts: &RegistryOptions) -> Result<RemoteImage> {
-    let session = Session::connect(reference, opts, RegistryOperation::Pull).await?;
-    let top = fetch_top(&session, reference).await?;
-    let image = match select_image(&session, reference, &top, &opts.platform()).await {
+    for source in mirrored(reference, &opts.mirrors) {
+        if let Ok(image) = inspect_at(&source, reference, opts).await {
+            return Ok(image);
+        }
+    }
+    inspect_at(reference, reference, opts).await
+}
+
+async fn inspect_at(
+    source: &ImageRef,
+    reference: &ImageRef,
+    opts: &RegistryOptions,
+) -> Result<RemoteImage> {
+    let session = Session::connect(source, opts, RegistryOperation::Pull).await?;
+    let top = fetch_top(&session, source).await?;
+    let image = match select_image(&session, source, &top, &opts.platform()).await {
         Ok(image) => Some(image),
         // A list without the platform can still be shown.
         Err(RegistryError::NoMatchingPlatform { .. }) => None,
@@ -127,7 +141,7 @@ pub async fn inspect_remote(reference: &ImageRef, opts: &RegistryOptions) -> Res
     let config = match &image {
         Some(img) => {
             let raw = session
-                .fetch_small_blob(reference, &img.manifest.config, manifest::MAX_CONFIG_BYTES)
+                .fetch_small_blob(source, &img.manifest.config, manifest::MAX_CONFIG_BYTES)
                 .await?;
             let value = serde_json::from_slice(&raw).map_err(|e| RegistryError::BadManifest {
                 reference: reference.familiar(),

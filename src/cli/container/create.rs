@@ -64,9 +64,17 @@ fn parse_labels(flags: &CreateFlags) -> CliResult<BTreeMap<String, String>> {
 
 /// `--network` values → the namespace choice and the networks to join.
 /// `none`, `host`, `container:` and user-mode networking stand alone;
-/// bridge networks may be repeated. Without `--network`, root gets the
-/// default bridge and rootless users user-mode networking.
-fn network_mode(values: &[String], rootless: bool) -> CliResult<(NetworkMode, Vec<String>)> {
+/// bridge networks may be repeated. Without `--network`, the configured
+/// default (berth.toml `[network] default`, `BERTH_NETWORK`) applies, else
+/// root gets the default bridge and rootless users user-mode networking.
+fn network_mode(
+    values: &[String],
+    default: Option<&str>,
+    rootless: bool,
+) -> CliResult<(NetworkMode, Vec<String>)> {
+    if let (None, Some(d)) = (values.first(), default) {
+        return network_mode(&[d.to_string()], None, rootless);
+    }
     let alone = |v: &str| {
         matches!(v, "none" | "host" | "slirp4netns" | "pasta")
             || v.starts_with("container:")
@@ -132,12 +140,29 @@ fn health_config(flags: &CreateFlags) -> CliResult<Option<HealthConfig>> {
     }))
 }
 
+/// The configured default ulimits (docker's `--default-ulimit`) the
+/// container does not set itself, then its own `--ulimit`s.
+fn ulimits(own: &[String], defaults: &[String]) -> Vec<String> {
+    let name = |u: &String| u.split_once('=').map(|(n, _)| n.to_string());
+    let set: std::collections::HashSet<String> = own.iter().filter_map(name).collect();
+    defaults
+        .iter()
+        .filter(|d| name(d).is_some_and(|n| !set.contains(&n)))
+        .chain(own)
+        .cloned()
+        .collect()
+}
+
 pub(super) fn run_options(
     flags: &CreateFlags,
     cmd: &[String],
-    rootless: bool,
+    settings: &Settings,
 ) -> CliResult<RunOptions> {
-    let (network, networks) = network_mode(&flags.network, rootless)?;
+    let (network, networks) = network_mode(
+        &flags.network,
+        settings.default_network.as_deref(),
+        settings.store.rootless,
+    )?;
     Ok(RunOptions {
         cmd: cmd.to_vec(),
         entrypoint: flags.entrypoint.clone(),
@@ -166,7 +191,7 @@ pub(super) fn run_options(
         cpu_shares: flags.cpu_shares,
         cpuset_cpus: flags.cpuset_cpus.clone(),
         pids_limit: flags.pids_limit,
-        ulimits: flags.ulimits.clone(),
+        ulimits: ulimits(&flags.ulimits, &settings.default_ulimits),
         devices: flags.devices.clone(),
         shm_size: flags.shm_size.clone(),
         sysctls: flags.sysctls.clone(),
@@ -234,12 +259,11 @@ fn resolve_image(
         eprintln!("Unable to find image '{}' locally", reference.familiar());
     }
     let opts = RegistryOptions {
-        tls_verify: true,
-        insecure_registries: settings.insecure_registries.clone(),
         platform: match &flags.platform {
             Some(p) => Some(Platform::parse(p).map_err(run_error)?),
             None => None,
         },
+        ..settings.registry_options()
     };
     let progress = TerminalProgress::to_stderr(flags.quiet);
     let rt = runtime().map_err(|e| CliError { code: 125, ..e })?;
@@ -321,7 +345,7 @@ fn create_entry(
         parent: flags.cgroup_parent.clone().filter(|p| !p.is_empty()),
     };
     let req = CreateRequest {
-        run: run_options(flags, cmd, store.paths().rootless)?,
+        run: run_options(flags, cmd, settings)?,
         image,
         image_name: image_name.clone(),
         rootfs_dir,
@@ -442,4 +466,35 @@ pub fn run(settings: &Settings, args: &RunArgs) -> CliResult {
     };
     let code = foreground::run_attached(&store, &entry, &opts).map_err(runtime_error)?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_containers_own_ulimit_replaces_the_default_of_its_type() {
+        let defaults = strings(&["nofile=1024:2048", "nproc=100"]);
+        assert_eq!(
+            ulimits(&strings(&["nofile=10:20"]), &defaults),
+            strings(&["nproc=100", "nofile=10:20"])
+        );
+        assert_eq!(ulimits(&[], &defaults), defaults);
+    }
+
+    #[test]
+    fn the_configured_default_network_is_used_only_without_network() {
+        let (mode, nets) = network_mode(&[], Some("none"), false).expect("default");
+        assert_eq!((mode, nets), (NetworkMode::None, Vec::new()));
+        let (mode, nets) = network_mode(&strings(&["host"]), Some("none"), false).expect("flag");
+        assert_eq!((mode, nets), (NetworkMode::Host, Vec::new()));
+        let (_, nets) = network_mode(&[], Some("mynet"), true).expect("named");
+        assert_eq!(nets, strings(&["mynet"]));
+        let (_, nets) = network_mode(&[], None, true).expect("builtin");
+        assert_eq!(nets, strings(&["slirp4netns"]));
+    }
 }
