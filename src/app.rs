@@ -91,5 +91,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Login(a) => registry::login(&settings()?, a),
         Command::Logout(a) => registry::logout(a),
         Command::Attach(a) => container::attach(&settings()?, a),
+        Command::Events(a) => crate::cli::events::events(&settings()?, a),
     }
 }

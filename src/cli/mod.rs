@@ -5,6 +5,7 @@
 pub mod build;
 pub mod container;
 pub mod error;
+pub mod events;
 pub mod format;
 pub mod image;
 pub mod image_list;
@@ -166,6 +167,8 @@ pub enum Command {
     System(system::SystemCommand),
     /// Attach local standard input, output, and error streams to a running container
     Attach(container::AttachArgs),
+    /// Get real time events from berth processes
+    Events(events::EventsArgs),
 }
 
 #[cfg(test)]
