@@ -83,6 +83,17 @@ impl Event {
         e
     }
 
+    /// docker's `die`: the exit code and how long the container ran (whole seconds).
+    pub fn die(entry: &ContainerEntry) -> Event {
+        let ran = match (entry.state.started_at, entry.state.finished_at) {
+            (Some(s), Some(f)) => (f - s).num_seconds().max(0),
+            _ => 0,
+        };
+        Event::container("die", entry)
+            .attr("exitCode", entry.state.exit_code.to_string())
+            .attr("execDuration", ran.to_string())
+    }
+
     /// An image event: `id` is an image id or a reference, `name` the
     /// reference it concerns (docker's `name` attribute).
     pub fn image(action: &str, id: &str, name: &str) -> Event {
@@ -162,6 +173,14 @@ pub struct Actor {
     pub id: String,
     #[serde(rename = "Attributes", default)]
     pub attributes: BTreeMap<String, String>,
+}
+
+/// A stored (fully qualified) image name as docker's events show it:
+/// `docker.io/library/busybox:latest` → `busybox:latest`.
+pub fn familiar(name: &str) -> String {
+    crate::registry::reference::ImageRef::parse(name)
+        .map(|r| r.familiar())
+        .unwrap_or_else(|_| name.to_string())
 }
 
 /// The log file under a store root.

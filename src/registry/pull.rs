@@ -22,6 +22,7 @@ use super::error::{from_oci, Doing, RegistryError};
 use super::manifest::{self, Descriptor};
 use super::reference::ImageRef;
 use super::remote::{fetch_top, select_image};
+use crate::events::Event;
 use crate::store::compression;
 use crate::store::images::{ImageQuery, NewImage};
 use crate::store::{Digest, ImageLayer, ImageRecord, Staging, Store, StoreError};
@@ -91,13 +92,16 @@ pub async fn pull(
     progress: &dyn PullProgress,
 ) -> Result<PullReport> {
     let session = Session::connect(reference, opts, RegistryOperation::Pull).await?;
-    match pull_once(store, &session, reference, opts, progress).await {
+    let report = match pull_once(store, &session, reference, opts, progress).await {
         // Another berth removed content this pull counted on; fetch it again.
         Err(RegistryError::Store(StoreError::ContentMissing(_))) => {
             pull_once(store, &session, reference, opts, progress).await
         }
         other => other,
-    }
+    }?;
+    let pulled = Event::image("pull", &reference.familiar(), &reference.familiar_name());
+    crate::events::record(store.root(), pulled);
+    Ok(report)
 }
 
 /// How to get one layer into the store.

@@ -20,6 +20,7 @@ use super::ports::{self, ContainerPort, PortMapping};
 use super::relay::Exit;
 use super::seccomp;
 use super::spec::{self, ImageConfig, RunOptions, SpecContext};
+use crate::events::{self, Event};
 use crate::store::containers::{ContainerEntry, ContainerStatus, NewContainer};
 use crate::store::{ImageRecord, Store};
 
@@ -528,7 +529,8 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
         e.state.error.clear();
         e.state.paused = false;
         Ok(())
-    })?)
+    })
+    .inspect(|e| events::record(store.root(), Event::container("start", e)))?)
 }
 
 /// Records an exit, and removes the cgroup and the network.
@@ -553,7 +555,8 @@ pub fn mark_exited(
         e.state.oom_killed = oom;
         e.state.finished_at = Some(Utc::now());
         Ok(())
-    })?)
+    })
+    .inspect(|e| events::record(store.root(), Event::die(e)))?)
 }
 
 /// Records a start failure on the container, as docker's State.Error.
@@ -644,6 +647,7 @@ pub fn pause(store: &Store, entry: &ContainerEntry) -> Result<()> {
         e.state.status = ContainerStatus::Paused;
         Ok(())
     })?;
+    events::record(store.root(), Event::container("pause", entry));
     Ok(())
 }
 
@@ -664,6 +668,7 @@ pub fn thaw(store: &Store, entry: &ContainerEntry) -> Result<()> {
         e.state.status = ContainerStatus::Running;
         Ok(())
     })?;
+    events::record(store.root(), Event::container("unpause", entry));
     Ok(())
 }
 
