@@ -84,7 +84,7 @@ enum Printer {
     Text,
     /// The stored JSON, as docker's `{{json .}}` prints it.
     Json,
-    Template(Formatter),
+    Template(Box<Formatter>),
 }
 
 impl Printer {
@@ -92,7 +92,7 @@ impl Printer {
         let printer = match format {
             None | Some("") => Printer::Text,
             Some(f) if f == "json" || f.trim() == "{{json .}}" => Printer::Json,
-            Some(f) => Printer::Template(Formatter::new(FormatMode::Raw(f.to_string()))?),
+            Some(f) => Printer::Template(Box::new(Formatter::new(FormatMode::Raw(f.to_string()))?)),
         };
         // As docker does: try the template on an empty event, so a bad one
         // fails now rather than at the first event.
@@ -206,8 +206,10 @@ mod tests {
 
     #[test]
     fn templates_see_go_field_names() {
-        let p = Printer::new(Some("{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Status}} {{.TimeNano}}"))
-            .expect("printer");
+        let p = Printer::new(Some(
+            "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Status}} {{.TimeNano}}",
+        ))
+        .expect("printer");
         assert_eq!(
             p.line(&sample()).expect("line"),
             "container die web die 1700000000000000001\n"

@@ -21,7 +21,15 @@ pub enum FilterError {
 
 /// Keys matched against the actor's id or `name` attribute.
 const NAME_KEYS: &[&str] = &[
-    "container", "network", "volume", "daemon", "plugin", "node", "service", "secret", "config",
+    "container",
+    "network",
+    "volume",
+    "daemon",
+    "plugin",
+    "node",
+    "service",
+    "secret",
+    "config",
 ];
 
 const TYPES: &[&str] = &[
@@ -187,7 +195,13 @@ mod tests {
     fn bad_filters_are_errors() {
         let parse = |a: &str| EventFilter::parse(&[a.to_string()]);
         assert_eq!(parse("event"), Err(FilterError::Format("event".into())));
-        assert_eq!(parse("colour=red"), Err(FilterError::UnknownKey("colour".into())));
-        assert_eq!(parse("type=thing"), Err(FilterError::UnknownType("thing".into())));
+        assert_eq!(
+            parse("colour=red"),
+            Err(FilterError::UnknownKey("colour".into()))
+        );
+        assert_eq!(
+            parse("type=thing"),
+            Err(FilterError::UnknownType("thing".into()))
+        );
     }
 }

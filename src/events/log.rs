@@ -217,7 +217,11 @@ impl Follower {
 
     /// Reads `.1` whole, unless it is the file already open as current
     /// (rotated between opening and now: it is read as current instead).
-    fn read_rotated_file(&self, current: Option<(u64, u64)>, out: &mut Vec<Message>) -> io::Result<()> {
+    fn read_rotated_file(
+        &self,
+        current: Option<(u64, u64)>,
+        out: &mut Vec<Message>,
+    ) -> io::Result<()> {
         let mut old = match File::open(rotated_path(&self.path)) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),

@@ -78,7 +78,10 @@ fn parse_zoned(value: &str) -> Option<i64> {
 fn parse_local(value: &str, local: FixedOffset) -> Option<i64> {
     let full = complete_time(value);
     let naive = NaiveDateTime::parse_from_str(&full, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
-    local.from_local_datetime(&naive).single().and_then(nanos_of)
+    local
+        .from_local_datetime(&naive)
+        .single()
+        .and_then(nanos_of)
 }
 
 /// `secs` or `secs.fraction`, the fraction scaled to nanoseconds.
@@ -170,13 +173,22 @@ mod tests {
 
     #[test]
     fn durations_count_back_from_now_in_whole_seconds() {
-        assert_eq!(parse_time_in("10m", NOW, utc()), Ok((1_700_000_000 - 600) * NANOS));
-        assert_eq!(parse_time_in("-1m", NOW, utc()), Ok((1_700_000_000 + 60) * NANOS));
+        assert_eq!(
+            parse_time_in("10m", NOW, utc()),
+            Ok((1_700_000_000 - 600) * NANOS)
+        );
+        assert_eq!(
+            parse_time_in("-1m", NOW, utc()),
+            Ok((1_700_000_000 + 60) * NANOS)
+        );
     }
 
     #[test]
     fn unix_timestamps_keep_their_fraction() {
-        assert_eq!(parse_time_in("1700000000", NOW, utc()), Ok(1_700_000_000 * NANOS));
+        assert_eq!(
+            parse_time_in("1700000000", NOW, utc()),
+            Ok(1_700_000_000 * NANOS)
+        );
         assert_eq!(
             parse_time_in("1700000000.5", NOW, utc()),
             Ok(1_700_000_000 * NANOS + 500_000_000)
@@ -192,9 +204,18 @@ mod tests {
             parse_time_in("2023-11-14T22:13:20.25Z", NOW, utc()),
             Ok(t + 250_000_000)
         );
-        assert_eq!(parse_time_in("2023-11-14T23:13:20+01:00", NOW, utc()), Ok(t));
-        assert_eq!(parse_time_in("2023-11-14T21:13:20-01:00", NOW, utc()), Ok(t));
-        assert_eq!(parse_time_in("2023-11-14T22:13Z", NOW, utc()), Ok(t - 20 * NANOS));
+        assert_eq!(
+            parse_time_in("2023-11-14T23:13:20+01:00", NOW, utc()),
+            Ok(t)
+        );
+        assert_eq!(
+            parse_time_in("2023-11-14T21:13:20-01:00", NOW, utc()),
+            Ok(t)
+        );
+        assert_eq!(
+            parse_time_in("2023-11-14T22:13Z", NOW, utc()),
+            Ok(t - 20 * NANOS)
+        );
         assert_eq!(
             parse_time_in("2023-11-14", NOW, utc()),
             Ok(t - (22 * 3600 + 13 * 60 + 20) * NANOS)
@@ -206,7 +227,10 @@ mod tests {
         let t = 1_700_000_000 * NANOS;
         let plus_two = FixedOffset::east_opt(2 * 3600).expect("offset");
         assert_eq!(parse_time_in("2023-11-15T00:13:20", NOW, plus_two), Ok(t));
-        assert_eq!(parse_time_in("2023-11-15T00", NOW, plus_two), Ok(t - 800 * NANOS));
+        assert_eq!(
+            parse_time_in("2023-11-15T00", NOW, plus_two),
+            Ok(t - 800 * NANOS)
+        );
     }
 
     #[test]

@@ -517,7 +517,7 @@ fn join_container_namespaces(store: &Store, oci: &mut oci_spec::runtime::Spec) -
 /// Records that the container runs under supervisor `monitor_pid`.
 pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Result<ContainerEntry> {
     let monitor_start = crate::store::containers::process_start_time(monitor_pid).unwrap_or(0);
-    Ok(store.update_container(id, |e| {
+    let entry = store.update_container(id, |e| {
         e.state.status = ContainerStatus::Running;
         e.state.pid = pid;
         e.state.monitor_pid = monitor_pid;
@@ -529,8 +529,9 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
         e.state.error.clear();
         e.state.paused = false;
         Ok(())
-    })
-    .inspect(|e| events::record(store.root(), Event::container("start", e)))?)
+    })?;
+    events::record(store.root(), Event::container("start", &entry));
+    Ok(entry)
 }
 
 /// Records an exit, and removes the cgroup and the network.
@@ -548,15 +549,16 @@ pub fn mark_exited(
         store.container_dir(id).join("exit-code"),
         exit.code.to_string(),
     );
-    Ok(store.update_container(id, |e| {
+    let entry = store.update_container(id, |e| {
         e.state.status = ContainerStatus::Exited;
         e.state.pid = 0;
         e.state.exit_code = exit.code;
         e.state.oom_killed = oom;
         e.state.finished_at = Some(Utc::now());
         Ok(())
-    })
-    .inspect(|e| events::record(store.root(), Event::die(e)))?)
+    })?;
+    events::record(store.root(), Event::die(&entry));
+    Ok(entry)
 }
 
 /// Records a start failure on the container, as docker's State.Error.

@@ -8,10 +8,10 @@ use super::config::{ContainerConfig, NetworkConfig, NetworkJoin};
 use super::error::{Result, RuntimeError};
 use super::ports::{PortMapping, Protocol};
 use super::spec::{NetworkMode, RunOptions};
+use crate::events::{self, Event};
 use crate::net::attach::{self, Endpoint, JoinRequest, Joined, Owner, PublishedPort};
 use crate::net::firewall::Proto;
 use crate::net::rootless::{self, ForwardedPort, RootlessNet, RootlessNetKind};
-use crate::events::{self, Event};
 use crate::net::store::{NetStore, NetworkRecord};
 use crate::net::NetError;
 use crate::store::Store;
@@ -423,7 +423,8 @@ pub fn disconnect(
 /// docker's network `connect`/`disconnect` events: the network is the
 /// actor, the container an attribute.
 fn record_membership(store: &Store, action: &str, rec: &NetworkRecord, container: &str) {
-    let event = Event::network(action, &rec.id, &rec.name, &rec.driver).attr("container", container);
+    let event =
+        Event::network(action, &rec.id, &rec.name, &rec.driver).attr("container", container);
     events::record(store.root(), event);
 }
 

@@ -83,7 +83,11 @@ pub fn commit(store: &Store, entry: &ContainerEntry, opts: &CommitOptions) -> Re
     };
 
     let image = commit_paused(store, entry, opts, &req)?;
-    let familiar = opts.name.as_deref().map(events::familiar).unwrap_or_default();
+    let familiar = opts
+        .name
+        .as_deref()
+        .map(events::familiar)
+        .unwrap_or_default();
     let event = Event::container("commit", entry)
         .attr("comment", opts.message.clone().unwrap_or_default())
         .attr("imageID", image.id.to_string())
