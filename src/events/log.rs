@@ -256,6 +256,11 @@ mod tests {
         Event::volume("create", &format!("v{n}")).into_message(i64::from(n))
     }
 
+    /// A size limit that `lines` short lines (like `vol(0)`'s) reach.
+    fn limit_of(lines: u64) -> u64 {
+        (serde_json::to_vec(&vol(0)).expect("json").len() as u64 + 1) * lines
+    }
+
     fn names(msgs: &[Message]) -> Vec<String> {
         msgs.iter().map(|m| m.actor.id.clone()).collect()
     }
@@ -286,9 +291,8 @@ mod tests {
     fn rotation_keeps_one_old_file_and_readers_see_both() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(LOG_NAME);
-        let line_len = serde_json::to_vec(&vol(0)).expect("json").len() as u64 + 1;
         // Two lines per file.
-        let limit = line_len * 2;
+        let limit = limit_of(2);
         for n in 0..5 {
             append(&path, &vol(n), limit).expect("append");
         }
@@ -301,8 +305,7 @@ mod tests {
     fn a_follower_sees_new_lines_across_a_rotation_and_not_old_ones() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(LOG_NAME);
-        let line_len = serde_json::to_vec(&vol(0)).expect("json").len() as u64 + 1;
-        let limit = line_len * 2;
+        let limit = limit_of(2);
         append(&path, &vol(0), limit).expect("append");
         let mut f = Follower::at_end(&path);
         assert!(f.poll().expect("poll").is_empty());
@@ -333,9 +336,8 @@ mod tests {
     fn concurrent_writers_lose_and_tear_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(LOG_NAME);
-        let line_len = serde_json::to_vec(&vol(0)).expect("json").len() as u64 + 1;
-        // Large enough that nothing rotates out of .1 twice.
-        let limit = line_len * 150;
+        // One rotation midway, and none that would drop lines out of `.1`.
+        let limit = limit_of(200);
         let threads: Vec<_> = (0..8)
             .map(|t| {
                 let path = path.clone();
