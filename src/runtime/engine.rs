@@ -517,7 +517,7 @@ fn join_container_namespaces(store: &Store, oci: &mut oci_spec::runtime::Spec) -
 /// Records that the container runs under supervisor `monitor_pid`.
 pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Result<ContainerEntry> {
     let monitor_start = crate::store::containers::process_start_time(monitor_pid).unwrap_or(0);
-    let entry = store.update_container(id, |e| {
+    Ok(store.update_container(id, |e| {
         e.state.status = ContainerStatus::Running;
         e.state.pid = pid;
         e.state.monitor_pid = monitor_pid;
@@ -528,10 +528,11 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
         e.state.oom_killed = false;
         e.state.error.clear();
         e.state.paused = false;
+        // Logged under the containers lock, so it precedes any event
+        // written by someone who saw the container running.
+        events::record(store.root(), Event::container("start", e));
         Ok(())
-    })?;
-    events::record(store.root(), Event::container("start", &entry));
-    Ok(entry)
+    })?)
 }
 
 /// Records an exit, and removes the cgroup and the network.
@@ -549,16 +550,16 @@ pub fn mark_exited(
         store.container_dir(id).join("exit-code"),
         exit.code.to_string(),
     );
-    let entry = store.update_container(id, |e| {
+    Ok(store.update_container(id, |e| {
         e.state.status = ContainerStatus::Exited;
         e.state.pid = 0;
         e.state.exit_code = exit.code;
         e.state.oom_killed = oom;
         e.state.finished_at = Some(Utc::now());
+        // Before the exit is visible: `stop` logs its own event after it.
+        events::record(store.root(), Event::die(e));
         Ok(())
-    })?;
-    events::record(store.root(), Event::die(&entry));
-    Ok(entry)
+    })?)
 }
 
 /// Records a start failure on the container, as docker's State.Error.
