@@ -46,11 +46,17 @@ _berth() {
             berth,diff)
                 cmd="berth__subcmd__diff"
                 ;;
+            berth,events)
+                cmd="berth__subcmd__events"
+                ;;
             berth,exec)
                 cmd="berth__subcmd__exec"
                 ;;
             berth,export)
                 cmd="berth__subcmd__export"
+                ;;
+            berth,generate)
+                cmd="berth__subcmd__generate"
                 ;;
             berth,generate-man)
                 cmd="berth__subcmd__generate__subcmd__man"
@@ -150,6 +156,9 @@ _berth() {
                 ;;
             berth,unpause)
                 cmd="berth__subcmd__unpause"
+                ;;
+            berth,unshare)
+                cmd="berth__subcmd__unshare"
                 ;;
             berth,update)
                 cmd="berth__subcmd__update"
@@ -355,6 +364,24 @@ _berth() {
             berth__subcmd__container__subcmd__help,wait)
                 cmd="berth__subcmd__container__subcmd__help__subcmd__wait"
                 ;;
+            berth__subcmd__generate,help)
+                cmd="berth__subcmd__generate__subcmd__help"
+                ;;
+            berth__subcmd__generate,quadlet)
+                cmd="berth__subcmd__generate__subcmd__quadlet"
+                ;;
+            berth__subcmd__generate,systemd)
+                cmd="berth__subcmd__generate__subcmd__systemd"
+                ;;
+            berth__subcmd__generate__subcmd__help,help)
+                cmd="berth__subcmd__generate__subcmd__help__subcmd__help"
+                ;;
+            berth__subcmd__generate__subcmd__help,quadlet)
+                cmd="berth__subcmd__generate__subcmd__help__subcmd__quadlet"
+                ;;
+            berth__subcmd__generate__subcmd__help,systemd)
+                cmd="berth__subcmd__generate__subcmd__help__subcmd__systemd"
+                ;;
             berth__subcmd__help,attach)
                 cmd="berth__subcmd__help__subcmd__attach"
                 ;;
@@ -385,11 +412,17 @@ _berth() {
             berth__subcmd__help,diff)
                 cmd="berth__subcmd__help__subcmd__diff"
                 ;;
+            berth__subcmd__help,events)
+                cmd="berth__subcmd__help__subcmd__events"
+                ;;
             berth__subcmd__help,exec)
                 cmd="berth__subcmd__help__subcmd__exec"
                 ;;
             berth__subcmd__help,export)
                 cmd="berth__subcmd__help__subcmd__export"
+                ;;
+            berth__subcmd__help,generate)
+                cmd="berth__subcmd__help__subcmd__generate"
                 ;;
             berth__subcmd__help,generate-man)
                 cmd="berth__subcmd__help__subcmd__generate__subcmd__man"
@@ -490,6 +523,9 @@ _berth() {
             berth__subcmd__help,unpause)
                 cmd="berth__subcmd__help__subcmd__unpause"
                 ;;
+            berth__subcmd__help,unshare)
+                cmd="berth__subcmd__help__subcmd__unshare"
+                ;;
             berth__subcmd__help,update)
                 cmd="berth__subcmd__help__subcmd__update"
                 ;;
@@ -586,6 +622,12 @@ _berth() {
             berth__subcmd__help__subcmd__container,wait)
                 cmd="berth__subcmd__help__subcmd__container__subcmd__wait"
                 ;;
+            berth__subcmd__help__subcmd__generate,quadlet)
+                cmd="berth__subcmd__help__subcmd__generate__subcmd__quadlet"
+                ;;
+            berth__subcmd__help__subcmd__generate,systemd)
+                cmd="berth__subcmd__help__subcmd__generate__subcmd__systemd"
+                ;;
             berth__subcmd__help__subcmd__image,history)
                 cmd="berth__subcmd__help__subcmd__image__subcmd__history"
                 ;;
@@ -654,6 +696,9 @@ _berth() {
                 ;;
             berth__subcmd__help__subcmd__system,df)
                 cmd="berth__subcmd__help__subcmd__system__subcmd__df"
+                ;;
+            berth__subcmd__help__subcmd__system,events)
+                cmd="berth__subcmd__help__subcmd__system__subcmd__events"
                 ;;
             berth__subcmd__help__subcmd__system,info)
                 cmd="berth__subcmd__help__subcmd__system__subcmd__info"
@@ -844,6 +889,9 @@ _berth() {
             berth__subcmd__system,df)
                 cmd="berth__subcmd__system__subcmd__df"
                 ;;
+            berth__subcmd__system,events)
+                cmd="berth__subcmd__system__subcmd__events"
+                ;;
             berth__subcmd__system,help)
                 cmd="berth__subcmd__system__subcmd__help"
                 ;;
@@ -861,6 +909,9 @@ _berth() {
                 ;;
             berth__subcmd__system__subcmd__help,df)
                 cmd="berth__subcmd__system__subcmd__help__subcmd__df"
+                ;;
+            berth__subcmd__system__subcmd__help,events)
+                cmd="berth__subcmd__system__subcmd__help__subcmd__events"
                 ;;
             berth__subcmd__system__subcmd__help,help)
                 cmd="berth__subcmd__system__subcmd__help__subcmd__help"
@@ -923,7 +974,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-l -D -h -V --root --runroot --log-level --debug --config --berth-config --help --version run create start stop restart kill rm ps logs exec wait top rename pause unpause stats update port cp diff commit export container volume network build builder container-monitor pull push images tag rmi inspect history save load import image manifest login logout version info system attach completion generate-man help"
+            opts="-l -D -h -V --root --runroot --log-level --debug --config --berth-config --help --version run create start stop restart kill rm ps logs exec wait top rename pause unpause stats update port cp diff commit export container volume network build builder container-monitor pull push images tag rmi inspect history save load import image manifest login logout version info system attach unshare generate completion generate-man events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1473,7 +1524,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__create)
-            opts="-a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --root --runroot --config --berth-config --version"
+            opts="-a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --replace --root --runroot --config --berth-config --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1504,6 +1555,10 @@ _berth() {
                     return 0
                     ;;
                 --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2653,7 +2708,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__restart)
-            opts="-s -t -h -V --signal --timeout --root --runroot --config --berth-config --help --version"
+            opts="-s -t -i -h -V --signal --timeout --ignore --cidfile --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2672,6 +2727,10 @@ _berth() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2699,12 +2758,24 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__rm)
-            opts="-f -l -v -h -V --force --link --volumes --root --runroot --config --berth-config --help --version"
+            opts="-f -l -v -i -t -h -V --force --link --volumes --ignore --time --cidfile --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2729,7 +2800,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --detach --detach-keys --sig-proxy --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --root --runroot --config --berth-config --version"
+            opts="-d -a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --detach --detach-keys --sig-proxy --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --replace --root --runroot --config --berth-config --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2768,6 +2839,10 @@ _berth() {
                     return 0
                     ;;
                 --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3051,13 +3126,21 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__start)
-            opts="-a -i -h -V --attach --interactive --detach-keys --root --runroot --config --berth-config --help --version"
+            opts="-a -i -f -h -V --attach --interactive --detach-keys --all --filter --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3119,7 +3202,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__stop)
-            opts="-s -t -h -V --signal --timeout --root --runroot --config --berth-config --help --version"
+            opts="-s -t -i -h -V --signal --timeout --ignore --cidfile --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3138,6 +3221,10 @@ _berth() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3393,7 +3480,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --root --runroot --config --berth-config --version"
+            opts="-a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --replace --root --runroot --config --berth-config --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3424,6 +3511,10 @@ _berth() {
                     return 0
                     ;;
                 --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3736,6 +3827,56 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__events)
+            opts="-f -h -V --filter --format --since --until --root --runroot --config --berth-config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --berth-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__exec)
             opts="-d -e -i -t -u -w -h -V --detach --detach-keys --env --env-file --interactive --privileged --tty --user --workdir --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3836,6 +3977,36 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__generate)
+            opts="-h -V --root --runroot --config --berth-config --help --version systemd quadlet help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --berth-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__generate__subcmd__man)
             opts="-h -V --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3866,8 +4037,172 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__generate__subcmd__help)
+            opts="systemd quadlet help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__help__subcmd__quadlet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__help__subcmd__systemd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__quadlet)
+            opts="-v -h -V --user --dryrun --verbose --root --runroot --config --berth-config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --berth-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__systemd)
+            opts="-n -f -t -e -h -V --new --name --files --restart-policy --stop-timeout --start-timeout --restart-sec --container-prefix --separator --no-header --env --wants --after --requires --root --runroot --config --berth-config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --restart-policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --restart-sec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wants)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --berth-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__help)
-            opts="run create start stop restart kill rm ps logs exec wait top rename pause unpause stats update port cp diff commit export container volume network build builder container-monitor pull push images tag rmi inspect history save load import image manifest login logout version info system attach completion generate-man help"
+            opts="run create start stop restart kill rm ps logs exec wait top rename pause unpause stats update port cp diff commit export container volume network build builder container-monitor pull push images tag rmi inspect history save load import image manifest login logout version info system attach unshare generate completion generate-man events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4412,6 +4747,20 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -4440,9 +4789,51 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__help__subcmd__generate)
+            opts="systemd quadlet"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__help__subcmd__generate__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__generate__subcmd__quadlet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__generate__subcmd__systemd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5141,7 +5532,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__system)
-            opts="df check info reset prune"
+            opts="df check info reset prune events"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5169,6 +5560,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__system__subcmd__df)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__system__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5253,6 +5658,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__unshare)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -6709,7 +7128,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__network__subcmd__create)
-            opts="-d -o -h -V --driver --subnet --gateway --ip-range --internal --ipv6 --label --opt --root --runroot --config --berth-config --help --version"
+            opts="-d -o -h -V --driver --subnet --gateway --ip-range --internal --ipv6 --label --opt --ignore --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7291,7 +7710,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__restart)
-            opts="-s -t -h -V --signal --timeout --root --runroot --config --berth-config --help --version"
+            opts="-s -t -i -h -V --signal --timeout --ignore --cidfile --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7310,6 +7729,10 @@ _berth() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7337,12 +7760,24 @@ _berth() {
             return 0
             ;;
         berth__subcmd__rm)
-            opts="-f -l -v -h -V --force --link --volumes --root --runroot --config --berth-config --help --version"
+            opts="-f -l -v -i -t -h -V --force --link --volumes --ignore --time --cidfile --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7397,7 +7832,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --detach --detach-keys --sig-proxy --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --root --runroot --config --berth-config --version"
+            opts="-d -a -c -e -h -i -l -m -p -P -q -t -u -v -w -V --detach --detach-keys --sig-proxy --add-host --annotation --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint --env --env-file --env-host --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout --help --hostname --init --interactive --ipc --label --label-file --log-driver --log-opt --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --no-healthcheck --pid --pids-limit --platform --privileged --publish --publish-all --pull --quiet --read-only --restart --rm --rootfs --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --tty --ulimit --user --userns --uts --volume --workdir --replace --root --runroot --config --berth-config --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7436,6 +7871,10 @@ _berth() {
                     return 0
                     ;;
                 --cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7761,13 +8200,21 @@ _berth() {
             return 0
             ;;
         berth__subcmd__start)
-            opts="-a -i -h -V --attach --interactive --detach-keys --root --runroot --config --berth-config --help --version"
+            opts="-a -i -f -h -V --attach --interactive --detach-keys --all --filter --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7829,7 +8276,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__stop)
-            opts="-s -t -h -V --signal --timeout --root --runroot --config --berth-config --help --version"
+            opts="-s -t -i -h -V --signal --timeout --ignore --cidfile --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7848,6 +8295,10 @@ _berth() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7875,7 +8326,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__system)
-            opts="-h -V --root --runroot --config --berth-config --help --version df check info reset prune help"
+            opts="-h -V --root --runroot --config --berth-config --help --version df check info reset prune events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7968,8 +8419,58 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__system__subcmd__events)
+            opts="-f -h -V --filter --format --since --until --root --runroot --config --berth-config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --berth-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__system__subcmd__help)
-            opts="df check info reset prune help"
+            opts="df check info reset prune events help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7997,6 +8498,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__system__subcmd__help__subcmd__df)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__system__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -8258,6 +8773,36 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__unshare)
+            opts="-h -V --root --runroot --config --berth-config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --berth-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__update)
             opts="-c -m -h -V --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --memory --memory-reservation --memory-swap --pids-limit --restart --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -8405,7 +8950,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__volume__subcmd__create)
-            opts="-d -o -h -V --driver --label --opt --root --runroot --config --berth-config --help --version"
+            opts="-d -o -h -V --driver --label --opt --ignore --root --runroot --config --berth-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8826,7 +9371,7 @@ _berth_spec() {
         ('container attach') spec='c'; vopts=" $_berth_global_vopts --detach-keys --sig-proxy " ;;
         ('container commit') spec='c'; vopts=" $_berth_global_vopts -a --author -c --change -m --message -p --pause " ;;
         ('container cp') spec='pp'; vopts=" $_berth_global_vopts  " ;;
-        ('container create') spec='i'; vopts=" $_berth_global_vopts --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
+        ('container create') spec='i'; vopts=" $_berth_global_vopts --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
         ('container diff') spec='c'; vopts=" $_berth_global_vopts  " ;;
         ('container exec') spec='c'; vopts=" $_berth_global_vopts --detach-keys -e --env --env-file -u --user -w --workdir " ;;
         ('container export') spec='c'; vopts=" $_berth_global_vopts -o --output " ;;
@@ -8837,19 +9382,19 @@ _berth_spec() {
         ('container pause') spec='c*'; vopts=" $_berth_global_vopts  " ;;
         ('container port') spec='c'; vopts=" $_berth_global_vopts  " ;;
         ('container rename') spec='c'; vopts=" $_berth_global_vopts  " ;;
-        ('container restart') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout " ;;
-        ('container rm') spec='c*'; vopts=" $_berth_global_vopts  " ;;
-        ('container run') spec='i'; vopts=" $_berth_global_vopts --detach-keys --sig-proxy --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
-        ('container start') spec='c*'; vopts=" $_berth_global_vopts --detach-keys " ;;
+        ('container restart') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout --cidfile " ;;
+        ('container rm') spec='c*'; vopts=" $_berth_global_vopts -t --time --cidfile " ;;
+        ('container run') spec='i'; vopts=" $_berth_global_vopts --detach-keys --sig-proxy --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
+        ('container start') spec='c*'; vopts=" $_berth_global_vopts --detach-keys -f --filter " ;;
         ('container stats') spec='c*'; vopts=" $_berth_global_vopts --format " ;;
-        ('container stop') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout " ;;
+        ('container stop') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout --cidfile " ;;
         ('container top') spec='c'; vopts=" $_berth_global_vopts  " ;;
         ('container unmount') spec='c*'; vopts=" $_berth_global_vopts  " ;;
         ('container unpause') spec='c*'; vopts=" $_berth_global_vopts  " ;;
         ('container update') spec='c*'; vopts=" $_berth_global_vopts --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus -m --memory --memory-reservation --memory-swap --pids-limit --restart " ;;
         ('container wait') spec='c*'; vopts=" $_berth_global_vopts  " ;;
         ('cp') spec='pp'; vopts=" $_berth_global_vopts  " ;;
-        ('create') spec='i'; vopts=" $_berth_global_vopts --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
+        ('create') spec='i'; vopts=" $_berth_global_vopts --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
         ('diff') spec='c'; vopts=" $_berth_global_vopts  " ;;
         ('exec') spec='c'; vopts=" $_berth_global_vopts --detach-keys -e --env --env-file -u --user -w --workdir " ;;
         ('export') spec='c'; vopts=" $_berth_global_vopts -o --output " ;;
@@ -8873,14 +9418,14 @@ _berth_spec() {
         ('port') spec='c'; vopts=" $_berth_global_vopts  " ;;
         ('push') spec='i'; vopts=" $_berth_global_vopts --tls-verify --platform " ;;
         ('rename') spec='c'; vopts=" $_berth_global_vopts  " ;;
-        ('restart') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout " ;;
-        ('rm') spec='c*'; vopts=" $_berth_global_vopts  " ;;
+        ('restart') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout --cidfile " ;;
+        ('rm') spec='c*'; vopts=" $_berth_global_vopts -t --time --cidfile " ;;
         ('rmi') spec='i*'; vopts=" $_berth_global_vopts  " ;;
-        ('run') spec='i'; vopts=" $_berth_global_vopts --detach-keys --sig-proxy --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
+        ('run') spec='i'; vopts=" $_berth_global_vopts --detach-keys --sig-proxy --add-host --annotation -a --attach --cap-add --cap-drop --cgroup-parent --cgroups --cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpus --cpuset-cpus --device --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --group-add --health-cmd --health-interval --health-retries --health-start-period --health-timeout -h --hostname --ipc -l --label --label-file --log-driver --log-opt -m --memory --memory-reservation --memory-swap --mount --name --network --network-alias --ip --pid --pids-limit --platform -p --publish --pull --restart --sdnotify --security-opt --shm-size --stop-signal --stop-timeout --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume -w --workdir " ;;
         ('save') spec='i*'; vopts=" $_berth_global_vopts -o --output --format " ;;
-        ('start') spec='c*'; vopts=" $_berth_global_vopts --detach-keys " ;;
+        ('start') spec='c*'; vopts=" $_berth_global_vopts --detach-keys -f --filter " ;;
         ('stats') spec='c*'; vopts=" $_berth_global_vopts --format " ;;
-        ('stop') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout " ;;
+        ('stop') spec='c*'; vopts=" $_berth_global_vopts -s --signal -t --timeout --cidfile " ;;
         ('tag') spec='ii'; vopts=" $_berth_global_vopts  " ;;
         ('top') spec='c'; vopts=" $_berth_global_vopts  " ;;
         ('unpause') spec='c*'; vopts=" $_berth_global_vopts  " ;;

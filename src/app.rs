@@ -143,6 +143,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Generate(c) => generate::dispatch(&settings()?, c),
         Command::Completion(a) => crate::cli::completion::completion(a),
         Command::GenerateMan(a) => crate::cli::manpages::generate_man(a),
+        Command::Events(a) => crate::cli::events::events(&settings()?, a),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod build;
 pub mod cli;
+pub mod events;
 pub mod net;
 pub mod registry;
 pub mod runtime;

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use super::error::{CliError, CliResult};
 use super::image_list;
 use super::progress::TerminalProgress;
+use crate::events::{self, Event};
 use crate::registry::pull as registry_pull;
 use crate::registry::reference::ImageRef;
 use crate::registry::{client::RegistryOptions, platform::Platform, push as registry_push, remote};
@@ -519,6 +520,10 @@ pub fn save(settings: &Settings, args: &SaveArgs) -> CliResult {
             w.flush()?;
         }
     }
+    for (img, _) in &selected {
+        let id = img.id.to_string();
+        events::record(store.root(), Event::image("save", &id, &id));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -542,6 +547,11 @@ pub fn load(settings: &Settings, args: &LoadArgs) -> CliResult {
     let mut progress = |_: &str| {};
     let loaded = archive::load(&store, std::io::BufReader::new(input), &mut progress)?;
     for img in loaded {
+        let id = img.id.to_string();
+        events::record(store.root(), Event::image("load", &id, &id));
+        for n in &img.names {
+            events::record(store.root(), Event::image("tag", &id, &events::familiar(n)));
+        }
         if img.names.is_empty() {
             println!("Loaded image ID: {}", img.id);
         }
@@ -575,6 +585,11 @@ pub fn import(settings: &Settings, args: &ImportArgs) -> CliResult {
             .map_err(|e| CliError::msg(format!("open {}: {e}", source_path.display())))?;
         import::import(&store, file, &changes, name, args.message.clone())?
     };
+    let id = record.id.to_string();
+    events::record(store.root(), Event::image("import", &id, &id));
+    for n in &record.names {
+        events::record(store.root(), Event::image("tag", &id, &events::familiar(n)));
+    }
     println!("{}", record.id);
     Ok(ExitCode::SUCCESS)
 }

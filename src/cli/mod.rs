@@ -6,6 +6,7 @@ pub mod build;
 pub mod completion;
 pub mod container;
 pub mod error;
+pub mod events;
 pub mod format;
 pub mod generate;
 pub mod image;
@@ -174,6 +175,8 @@ pub enum Command {
     /// Write the man pages into a directory (for packaging)
     #[command(name = "generate-man", hide = true)]
     GenerateMan(manpages::GenerateManArgs),
+    /// Get real time events from berth processes
+    Events(events::EventsArgs),
 }
 
 #[cfg(test)]

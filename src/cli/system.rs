@@ -37,6 +37,8 @@ pub enum SystemCommand {
     Reset(ResetArgs),
     /// Remove unused data
     Prune(SystemPruneArgs),
+    /// Get real time events from berth processes
+    Events(super::events::EventsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -487,5 +489,6 @@ pub fn dispatch(settings: &Settings, cmd: &SystemCommand) -> CliResult {
         SystemCommand::Info(a) => info(settings, a),
         SystemCommand::Reset(a) => reset(settings, a),
         SystemCommand::Prune(a) => prune(settings, a),
+        SystemCommand::Events(a) => super::events::events(settings, a),
     }
 }

@@ -4,6 +4,7 @@ use super::firewall::{self, NetworkRules};
 use super::netlink::Netlink;
 use super::store::{CreateNetwork, NetStore, NetworkRecord, DEFAULT_NETWORK};
 use super::NetError;
+use crate::events::Event;
 
 /// Removes a network's bridge and rules (`network rm`, `system reset`).
 /// Missing pieces are fine: a network that never had a container has no
@@ -72,5 +73,7 @@ pub fn create_network(ns: &NetStore, req: CreateNetwork) -> Result<NetworkRecord
         let _ = ns.remove_with(&rec.id, |_| Ok(()));
         return Err(e);
     }
+    let created = Event::network("create", &rec.id, &rec.name, &rec.driver);
+    crate::events::record(ns.root(), created);
     Ok(rec)
 }

@@ -231,6 +231,11 @@ impl NetStore {
         NetStore { dir, lock }
     }
 
+    /// The store root this network store lives under.
+    pub fn root(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
+    }
+
     fn networks_path(&self) -> PathBuf {
         self.dir.join("networks.json")
     }
@@ -352,7 +357,9 @@ impl NetStore {
     /// Removes a network without leases, after its bridge and firewall
     /// rules ([`super::host::remove_host_side`]).
     pub fn remove(&self, name_or_id: &str) -> Result<NetworkRecord> {
-        self.remove_with(name_or_id, super::host::remove_host_side)
+        let rec = self.remove_with(name_or_id, super::host::remove_host_side)?;
+        record_destroy(self.root(), &rec);
+        Ok(rec)
     }
 
     /// [`remove`](Self::remove) with the host-side cleanup given. It runs
@@ -404,6 +411,7 @@ impl NetStore {
                 match host_side(&rec) {
                     Ok(()) => {
                         nets.retain(|n| n.id != rec.id);
+                        record_destroy(self.root(), &rec);
                         removed.push(rec);
                     }
                     Err(detail) => failed.push(NetStoreError::HostSide {
@@ -439,6 +447,11 @@ impl NetStore {
             Ok(gone)
         })
     }
+}
+
+fn record_destroy(root: &Path, rec: &NetworkRecord) {
+    let event = crate::events::Event::network("destroy", &rec.id, &rec.name, &rec.driver);
+    crate::events::record(root, event);
 }
 
 /// docker's lookup order over `nets`: exact name, full id, unique id prefix.

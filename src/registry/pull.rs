@@ -23,6 +23,7 @@ use super::manifest::{self, Descriptor};
 use super::mirror::mirrored;
 use super::reference::ImageRef;
 use super::remote::{fetch_top, select_image};
+use crate::events::Event;
 use crate::store::compression;
 use crate::store::images::{ImageQuery, NewImage};
 use crate::store::{Digest, ImageLayer, ImageRecord, Staging, Store, StoreError};
@@ -114,13 +115,16 @@ async fn pull_from(
 ) -> Result<PullReport> {
     let session = Session::connect(source, opts, RegistryOperation::Pull).await?;
     let from = Source { source, reference };
-    match pull_once(store, &session, from, opts, progress).await {
+    let report = match pull_once(store, &session, from, opts, progress).await {
         // Another berth removed content this pull counted on; fetch it again.
         Err(RegistryError::Store(StoreError::ContentMissing(_))) => {
             pull_once(store, &session, from, opts, progress).await
         }
         other => other,
-    }
+    }?;
+    let pulled = Event::image("pull", &reference.familiar(), &reference.familiar_name());
+    crate::events::record(store.root(), pulled);
+    Ok(report)
 }
 
 /// Where content comes from (`source`) and the name it is stored under.

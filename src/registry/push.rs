@@ -17,6 +17,7 @@ use super::client::{oci_reference, parse_digest, RegistryOptions, Result, Sessio
 use super::error::{Doing, RegistryError};
 use super::manifest::{self, Descriptor, Manifest};
 use super::reference::ImageRef;
+use crate::events::Event;
 use crate::store::images::NewImage;
 use crate::store::{Digest, ImageRecord, Store, StoreError};
 
@@ -159,6 +160,8 @@ pub async fn push(
         .map_err(session.fail(doing))?;
     let digest = Digest::of_bytes(&raw);
     record_repo_digest(store, image, format!("{}@{}", target.name(), digest)).await?;
+    let pushed = Event::image("push", &target.familiar(), &target.familiar_name());
+    crate::events::record(store.root(), pushed);
     Ok(PushReport {
         target: target.clone(),
         digest,

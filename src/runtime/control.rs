@@ -12,6 +12,7 @@ use nix::unistd::Pid;
 
 use super::error::{Result, RuntimeError};
 use super::monitor::STOPPED_MARK;
+use crate::events::{self, Event};
 use crate::store::containers::{ContainerEntry, ContainerStatus};
 use crate::store::{Store, StoreError};
 
@@ -77,7 +78,15 @@ pub fn kill(store: &Store, entry: &ContainerEntry, sig: Signal) -> Result<()> {
         mark_user_stop(store, &entry.id);
     }
     send(Pid::from_raw(entry.state.pid), sig)
-        .map_err(|e| RuntimeError::Setup(format!("signal container {}: {e}", entry.id)))
+        .map_err(|e| RuntimeError::Setup(format!("signal container {}: {e}", entry.id)))?;
+    record_kill(store, entry, sig);
+    Ok(())
+}
+
+/// docker's `kill` event, with the signal's number.
+fn record_kill(store: &Store, entry: &ContainerEntry, sig: Signal) {
+    let event = Event::container("kill", entry).attr("signal", (sig as i32).to_string());
+    events::record(store.root(), event);
 }
 
 /// `berth stop`: the stop signal, then SIGKILL after `timeout` seconds.
@@ -101,17 +110,23 @@ pub fn stop(
         // A frozen process cannot act on a signal; thaw it first.
         let _ = super::engine::thaw(store, entry);
     }
-    let _ = send(Pid::from_raw(pid), sig);
+    if send(Pid::from_raw(pid), sig).is_ok() {
+        record_kill(store, entry, sig);
+    }
     let gone = secs >= 0 && wait_pid_gone(pid, Duration::from_secs(secs as u64));
     if !gone {
-        let _ = send(Pid::from_raw(pid), Signal::SIGKILL);
+        if send(Pid::from_raw(pid), Signal::SIGKILL).is_ok() {
+            record_kill(store, entry, Signal::SIGKILL);
+        }
         wait_pid_gone(pid, Duration::from_secs(10));
     }
     match wait_recorded(store, &entry.id, Duration::from_secs(5)) {
         // An --rm container's supervisor removed it as it exited: stopped.
-        Ok(_) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => Ok(()),
-        Err(e) => Err(e),
+        Ok(_) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => {}
+        Err(e) => return Err(e),
     }
+    events::record(store.root(), Event::container("stop", entry));
+    Ok(())
 }
 
 /// `berth wait`: blocks until the container stops and returns its exit code.

@@ -21,6 +21,7 @@ use super::ports::{self, ContainerPort, PortMapping};
 use super::relay::Exit;
 use super::seccomp;
 use super::spec::{self, ImageConfig, RunOptions, SpecContext};
+use crate::events::{self, Event};
 use crate::store::containers::{ContainerEntry, ContainerStatus, NewContainer};
 use crate::store::{ImageRecord, Store};
 
@@ -576,6 +577,9 @@ pub fn mark_running(store: &Store, id: &str, pid: i32, monitor_pid: i32) -> Resu
         e.state.oom_killed = false;
         e.state.error.clear();
         e.state.paused = false;
+        // Logged under the containers lock, so it precedes any event
+        // written by someone who saw the container running.
+        events::record(store.root(), Event::container("start", e));
         Ok(())
     })?)
 }
@@ -601,6 +605,8 @@ pub fn mark_exited(
         e.state.exit_code = exit.code;
         e.state.oom_killed = oom;
         e.state.finished_at = Some(Utc::now());
+        // Before the exit is visible: `stop` logs its own event after it.
+        events::record(store.root(), Event::die(e));
         Ok(())
     })?)
 }
@@ -683,6 +689,7 @@ pub fn pause(store: &Store, entry: &ContainerEntry) -> Result<()> {
         e.state.status = ContainerStatus::Paused;
         Ok(())
     })?;
+    events::record(store.root(), Event::container("pause", entry));
     Ok(())
 }
 
@@ -703,6 +710,7 @@ pub fn thaw(store: &Store, entry: &ContainerEntry) -> Result<()> {
         e.state.status = ContainerStatus::Running;
         Ok(())
     })?;
+    events::record(store.root(), Event::container("unpause", entry));
     Ok(())
 }
 

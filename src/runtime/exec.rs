@@ -15,6 +15,7 @@ use super::error::{Result, RuntimeError};
 use super::launcher::{self, LinuxSyscall, Stdio};
 use super::relay::{block_signals, Exit, Relay};
 use super::{seccomp, spec};
+use crate::events::{self, Event};
 use crate::store::containers::{ContainerEntry, ContainerStatus};
 use crate::store::Store;
 
@@ -123,8 +124,13 @@ fn spawn(pid: i32, p: Prepared, stdio: Stdio) -> Result<launcher::Launched> {
 /// Runs `exec` in the foreground and returns the process's exit code.
 pub fn exec(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result<i32> {
     let prepared = prepare(store, entry, opts)?;
+    let exec_id = hex::encode(rand::random::<[u8; 32]>());
+    let exec_event = |action: String| Event::container(&action, entry).attr("execID", &exec_id);
+    let command = opts.args.join(" ");
+    events::record(store.root(), exec_event(format!("exec_create: {command}")));
     if opts.detach {
         let launched = spawn(entry.state.pid, prepared, Stdio::Null)?;
+        events::record(store.root(), exec_event(format!("exec_start: {command}")));
         // Detached: nobody waits; the container's init reaps it once we exit.
         drop(launched);
         return Ok(0);
@@ -138,6 +144,7 @@ pub fn exec(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result
         }
     };
     let launched = spawn(entry.state.pid, prepared, stdio)?;
+    events::record(store.root(), exec_event(format!("exec_start: {command}")));
     let stdin = std::io::stdin();
     let _raw = if opts.tty {
         super::tty::RawMode::enter(stdin.as_fd())
@@ -163,6 +170,8 @@ pub fn exec(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result
     let exit = relay
         .run(&mask, || false)
         .map_err(|e| RuntimeError::io("relay exec output", e))?;
+    let died = exec_event("exec_die".to_string()).attr("exitCode", exit.code.to_string());
+    events::record(store.root(), died);
     Ok(exit.code)
 }
 

@@ -8,10 +8,11 @@ use super::config::{ContainerConfig, NetworkConfig, NetworkJoin};
 use super::error::{Result, RuntimeError};
 use super::ports::{PortMapping, Protocol};
 use super::spec::{NetworkMode, RunOptions};
+use crate::events::{self, Event};
 use crate::net::attach::{self, Endpoint, JoinRequest, Joined, Owner, PublishedPort};
 use crate::net::firewall::Proto;
 use crate::net::rootless::{self, ForwardedPort, RootlessNet, RootlessNetKind};
-use crate::net::store::NetStore;
+use crate::net::store::{NetStore, NetworkRecord};
 use crate::net::NetError;
 use crate::store::Store;
 
@@ -391,7 +392,9 @@ pub fn connect(
             return Err(net_error(e));
         }
     }
-    update_networks(store, &entry.id, |n| n.networks.push(join))
+    update_networks(store, &entry.id, |n| n.networks.push(join))?;
+    record_membership(store, "connect", &rec, &entry.id);
+    Ok(())
 }
 
 /// `network disconnect`: unplugs a running container and forgets the network.
@@ -412,7 +415,17 @@ pub fn disconnect(
         )));
     }
     attach::leave(store.root(), &entry.id, Some(&rec.id)).map_err(net_error)?;
-    update_networks(store, &entry.id, |n| n.networks.retain(|j| j.id != rec.id))
+    update_networks(store, &entry.id, |n| n.networks.retain(|j| j.id != rec.id))?;
+    record_membership(store, "disconnect", &rec, &entry.id);
+    Ok(())
+}
+
+/// docker's network `connect`/`disconnect` events: the network is the
+/// actor, the container an attribute.
+fn record_membership(store: &Store, action: &str, rec: &NetworkRecord, container: &str) {
+    let event =
+        Event::network(action, &rec.id, &rec.name, &rec.driver).attr("container", container);
+    events::record(store.root(), event);
 }
 
 fn update_networks(store: &Store, id: &str, f: impl FnOnce(&mut NetworkConfig)) -> Result<()> {

@@ -12,6 +12,7 @@ use super::lock::WriteGuard;
 use super::records::{self, ImageLayer, ImageRecord, ImagesFile, LayerRecord, LayersFile};
 use super::staging::{remove_tree, sweep_dead, Staging};
 use super::Store;
+use crate::events::Event;
 
 /// What `commit_image` records for a staged (or already stored) image.
 #[derive(Debug, Clone)]
@@ -31,6 +32,29 @@ pub struct NewImage {
 pub enum RemoveAction {
     Untagged(String),
     Deleted(Digest),
+}
+
+/// docker's `untag` and `delete` events for what `rmi` or `prune` did.
+/// Both name the image by id, as docker's do. Without `known`, an image's
+/// untags are named by the `Deleted` that follows them.
+fn record_removals(root: &std::path::Path, actions: &[RemoveAction], known: Option<&Digest>) {
+    let mut pending = 0;
+    for action in actions {
+        match (action, known) {
+            (RemoveAction::Untagged(_), Some(id)) => {
+                let id = id.to_string();
+                crate::events::record(root, Event::image("untag", &id, &id));
+            }
+            (RemoveAction::Untagged(_), None) => pending += 1,
+            (RemoveAction::Deleted(id), _) => {
+                let id = id.to_string();
+                for _ in 0..std::mem::take(&mut pending) {
+                    crate::events::record(root, Event::image("untag", &id, &id));
+                }
+                crate::events::record(root, Event::image("delete", &id, &id));
+            }
+        }
+    }
 }
 
 /// How the user named an image: the raw text and, if it parsed as a
@@ -244,6 +268,8 @@ impl Store {
         let id = images.images[i].id.clone();
         images.assign_name(&id, name);
         records::save(&self.images_file(), &images, &guard)?;
+        let tag = Event::image("tag", &id.to_string(), &crate::events::familiar(name));
+        crate::events::record(self.root(), tag);
         Ok(images.images[i].clone())
     }
 
@@ -271,7 +297,9 @@ impl Store {
             if img.names.len() > 1 {
                 images.images[i].names.retain(|n| n != name);
                 records::save(&self.images_file(), &images, &images_guard)?;
-                return Ok(vec![RemoveAction::Untagged(name.to_string())]);
+                let actions = vec![RemoveAction::Untagged(name.to_string())];
+                record_removals(self.root(), &actions, Some(&img.id));
+                return Ok(actions);
             }
         } else if !force && distinct_repos(&img.names) > 1 {
             return Err(StoreError::Conflict(format!(
@@ -296,6 +324,7 @@ impl Store {
             let names = std::mem::take(&mut images.images[i].names);
             actions.extend(names.into_iter().map(RemoveAction::Untagged));
             records::save(&self.images_file(), &images, &images_guard)?;
+            record_removals(self.root(), &actions, Some(&img.id));
             return Ok(actions);
         }
         actions.extend(img.names.iter().cloned().map(RemoveAction::Untagged));
@@ -303,6 +332,7 @@ impl Store {
         actions.push(RemoveAction::Deleted(img.id.clone()));
         images.images.remove(i);
         records::save(&self.images_file(), &images, &images_guard)?;
+        record_removals(self.root(), &actions, Some(&img.id));
         self.collect_garbage(&images, &images_guard)?;
         Ok(actions)
     }
@@ -327,6 +357,7 @@ impl Store {
         });
         if !actions.is_empty() {
             records::save(&self.images_file(), &images, &images_guard)?;
+            record_removals(self.root(), &actions, None);
         }
         self.collect_garbage(&images, &images_guard)?;
         Ok(actions)

@@ -8,6 +8,8 @@
 //! containers lock is held, never the other way round). Blob and staging
 //! directories need no lock of their own: blobs are content-addressed and
 //! only the image writer (which holds the images lock) deletes them.
+//! The event log's own flock (`crate::events::log`) comes after all of
+//! these: it may be taken under any of them, and nothing is taken under it.
 
 use std::fs::{File, OpenOptions};
 use std::io;

@@ -155,6 +155,8 @@ pub fn restart(settings: &Settings, args: &StopArgs) -> CliResult {
         if !is_running(&fresh) {
             monitor::start_detached(&settings.store, &e.id).map_err(rt)?;
         }
+        let restarted = crate::events::Event::container("restart", &fresh);
+        crate::events::record(store.root(), restarted);
         Ok(Some(name.to_string()))
     })
 }

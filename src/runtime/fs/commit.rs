@@ -11,6 +11,7 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use super::{FsError, Result};
+use crate::events::{self, Event};
 use crate::runtime::engine;
 use crate::store::containers::{ContainerEntry, ContainerStatus};
 use crate::store::diff::{self, CommitRequest, PathChange, RootfsDirs};
@@ -81,12 +82,37 @@ pub fn commit(store: &Store, entry: &ContainerEntry, opts: &CommitOptions) -> Re
         name: opts.name.clone(),
     };
 
+    let image = commit_paused(store, entry, opts, &req)?;
+    let familiar = opts
+        .name
+        .as_deref()
+        .map(events::familiar)
+        .unwrap_or_default();
+    let event = Event::container("commit", entry)
+        .attr("comment", opts.message.clone().unwrap_or_default())
+        .attr("imageID", image.id.to_string())
+        .attr("imageRef", familiar.clone());
+    events::record(store.root(), event);
+    if !familiar.is_empty() {
+        let id = image.id.to_string();
+        events::record(store.root(), Event::image("tag", &id, &familiar));
+    }
+    Ok(image)
+}
+
+/// Commits `req`, the container paused meanwhile when asked and running.
+fn commit_paused(
+    store: &Store,
+    entry: &ContainerEntry,
+    opts: &CommitOptions,
+    req: &CommitRequest,
+) -> Result<ImageRecord> {
     let running = matches!(entry.state.status, ContainerStatus::Running) && !entry.state.paused;
     if !(opts.pause && running) {
-        return Ok(diff::commit(store, &req)?);
+        return Ok(diff::commit(store, req)?);
     }
     engine::pause(store, entry).map_err(Box::new)?;
-    let result = diff::commit(store, &req);
+    let result = diff::commit(store, req);
     // Thawed whatever the commit did: a commit must never leave it frozen.
     let thawed = store
         .find_container(&entry.id)
@@ -100,7 +126,9 @@ pub fn commit(store: &Store, entry: &ContainerEntry, opts: &CommitOptions) -> Re
 /// The container's filesystem as one tar (docker's `export`).
 pub fn export(store: &Store, entry: &ContainerEntry, out: impl Write) -> Result<()> {
     let dirs = store.container_rootfs_dirs(entry)?;
-    Ok(dirs.export(out)?)
+    dirs.export(out)?;
+    events::record(store.root(), Event::container("export", entry));
+    Ok(())
 }
 
 /// docker's `diff`: the container's changes over its image.

@@ -117,6 +117,10 @@ impl Store {
         }
         if !fixed.is_empty() {
             self.save_containers(&file, &guard)?;
+            // The supervisor that would have recorded these deaths is gone.
+            for e in file.containers.iter().filter(|e| fixed.contains(&e.id)) {
+                crate::events::record(self.root(), crate::events::Event::die(e));
+            }
         }
         Ok(fixed)
     }

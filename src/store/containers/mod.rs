@@ -37,6 +37,7 @@ use super::lock::{try_exclusive, WriteGuard};
 use super::records::{self, ImagesFile};
 use super::staging::remove_tree;
 use super::Store;
+use crate::events::Event;
 
 pub use liveness::{process_is, process_start_time};
 use mounts::mount_under;
@@ -352,6 +353,7 @@ impl Store {
                 // Committed: the index now vouches for the directory.
                 let _ = fs::remove_file(dir.join(CREATING_LOCK));
                 reservation.creating = None;
+                crate::events::record(self.root(), Event::container("create", &entry));
                 Ok(entry)
             }
             Err(e) => Err(e),
@@ -564,8 +566,11 @@ impl Store {
                 id: owner.id.clone(),
             });
         }
-        file.containers[i].name = new_name.to_string();
-        self.save_containers(&file, &guard)
+        let old_name = std::mem::replace(&mut file.containers[i].name, new_name.to_string());
+        self.save_containers(&file, &guard)?;
+        let renamed = Event::container("rename", &file.containers[i]).attr("oldName", old_name);
+        crate::events::record(self.root(), renamed);
+        Ok(())
     }
 
     /// Removes the index entry (under the lock), then the directory (after
@@ -584,9 +589,10 @@ impl Store {
                 mount.display()
             )));
         }
-        file.containers.remove(i);
+        let removed = file.containers.remove(i);
         self.save_containers(&file, &guard)?;
         drop(guard);
+        crate::events::record(self.root(), Event::container("destroy", &removed));
         self.discard_dir(&dir);
         Ok(())
     }

@@ -26,6 +26,7 @@ use super::lock::WriteGuard;
 use super::records;
 use super::staging::remove_tree;
 use super::Store;
+use crate::events::Event;
 
 /// The label docker (≥ 23) puts on anonymous volumes; `volume prune` without
 /// `--all` removes only volumes carrying it.
@@ -187,6 +188,7 @@ impl Store {
         };
         file.volumes.push(rec.clone());
         records::save(&self.volumes_file(), &file, &guard)?;
+        crate::events::record(self.root(), Event::volume("create", &rec.name));
         Ok((rec, true))
     }
 
@@ -230,6 +232,7 @@ impl Store {
         }
         file.volumes.remove(i);
         records::save(&self.volumes_file(), &file, &guard)?;
+        crate::events::record(self.root(), Event::volume("destroy", name));
         let trash = self.move_to_trash(&self.volume_dir(name));
         drop(guard);
         drop(containers_guard);
@@ -260,6 +263,7 @@ impl Store {
         let trashed: Vec<(String, Option<PathBuf>)> = doomed
             .into_iter()
             .map(|n| {
+                crate::events::record(self.root(), Event::volume("destroy", &n));
                 let t = self.move_to_trash(&self.volume_dir(&n));
                 (n, t)
             })
