@@ -275,6 +275,16 @@ fn copy_up_volumes(store: &Store, image: &ImageRecord, copies: &[spec::VolumeCop
     }
 }
 
+/// `CAP_SYS_CHROOT` for `Capability::SysChroot`: the OCI spelling, which
+/// the seccomp profiles' capability conditions use. (Debug formatting gives
+/// `SysChroot`, which would make every multi-word condition fail.)
+fn cap_name(cap: &oci_spec::runtime::Capability) -> String {
+    match serde_json::to_value(cap) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{cap:?}"),
+    }
+}
+
 fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result<()> {
     let mut requested: Option<&str> = None;
     for opt in &run.security_opts {
@@ -290,15 +300,7 @@ fn choose_seccomp(run: &RunOptions, oci: &mut oci_spec::runtime::Spec) -> Result
         .as_ref()
         .and_then(|p| p.capabilities().as_ref())
         .and_then(|c| c.bounding().as_ref())
-        .map(|b| {
-            b.iter()
-                .map(|c| {
-                    format!("CAP_{c:?}")
-                        .to_uppercase()
-                        .replace("CAP_CAP_", "CAP_")
-                })
-                .collect()
-        })
+        .map(|b| b.iter().map(cap_name).collect())
         .unwrap_or_default();
     let profile = match requested {
         Some("unconfined") => None,
@@ -733,4 +735,16 @@ pub fn pids(store: &Store, entry: &ContainerEntry) -> Result<Vec<i32>> {
     container_cgroup::require(store, &entry.id)?
         .pids()
         .map_err(|e| RuntimeError::Setup(e.to_string()))
+}
+
+#[cfg(test)]
+mod cap_name_tests {
+    use oci_spec::runtime::Capability;
+
+    #[test]
+    fn capabilities_are_named_as_the_seccomp_profiles_name_them() {
+        assert_eq!(super::cap_name(&Capability::SysChroot), "CAP_SYS_CHROOT");
+        assert_eq!(super::cap_name(&Capability::SysAdmin), "CAP_SYS_ADMIN");
+        assert_eq!(super::cap_name(&Capability::Kill), "CAP_KILL");
+    }
 }
