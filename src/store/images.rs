@@ -169,8 +169,19 @@ impl Store {
         let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
 
-        let mut blobs: Vec<&Digest> = vec![&new.config, &new.manifest];
-        blobs.extend(new.layers.iter().map(|l| &l.blob));
+        // An image with this config is already here: it keeps its own
+        // manifest and layer blobs, so only those may be moved in (a
+        // re-encoded copy of the same image would otherwise leave blobs
+        // nothing references).
+        let existing = images
+            .position(&new.config)
+            .map(|i| images.images[i].clone());
+        let (manifest, image_layers) = match &existing {
+            Some(r) => (&r.manifest, &r.layers),
+            None => (&new.manifest, &new.layers),
+        };
+        let mut blobs: Vec<&Digest> = vec![&new.config, manifest];
+        blobs.extend(image_layers.iter().map(|l| &l.blob));
         for blob in blobs {
             let dest = self.blob_path(blob);
             if dest.is_file() {
