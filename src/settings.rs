@@ -54,6 +54,8 @@ struct FileConfig {
 struct StorageConfig {
     root: Option<PathBuf>,
     runroot: Option<PathBuf>,
+    /// How far one layer may expand ("64g"): a guard against decompression bombs.
+    max_layer_size: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +93,8 @@ pub enum SettingsError {
         key: String,
         detail: String,
     },
+    #[error("BERTH_MAX_LAYER_SIZE={0:?}: {1}; use a size such as 64g or 512m")]
+    BadLayerSizeEnv(String, String),
     #[error("BERTH_NETWORK is set but empty; unset it or name a network (bridge, none, host or a network's name)")]
     EmptyNetworkEnv,
     #[error("cannot find a home or runtime directory for a rootless store; set XDG_DATA_HOME and XDG_RUNTIME_DIR or pass --root and --runroot")]
@@ -135,6 +139,7 @@ impl Settings {
                 root: absolute(&root),
                 runroot: absolute(&runroot),
                 rootless,
+                max_layer_bytes: max_layer_bytes(checked.max_layer_bytes)?,
             },
             insecure_registries: file.registries.insecure,
             registry_mirrors: checked.mirrors,
@@ -164,6 +169,7 @@ impl Settings {
 struct Checked {
     mirrors: BTreeMap<String, Vec<Mirror>>,
     network: Option<String>,
+    max_layer_bytes: Option<u64>,
 }
 
 impl Checked {
@@ -196,10 +202,35 @@ impl Checked {
             crate::runtime::spec::parse_ulimit(u)
                 .map_err(|e| invalid("[containers] ulimits".into(), format!("{u:?}: {e}")))?;
         }
+        let max_layer_bytes = match &file.storage.max_layer_size {
+            Some(v) => {
+                Some(layer_size(v).map_err(|d| invalid("[storage] max_layer_size".into(), d))?)
+            }
+            None => None,
+        };
         Ok(Checked {
             mirrors,
             network: file.network.default.clone(),
+            max_layer_bytes,
         })
+    }
+}
+
+fn layer_size(v: &str) -> Result<u64, String> {
+    match crate::runtime::config::parse_size(v) {
+        Ok(0) => Err("must be more than 0".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{v:?}: {e}")),
+    }
+}
+
+/// `BERTH_MAX_LAYER_SIZE`, else the file's `[storage] max_layer_size`.
+fn max_layer_bytes(from_file: Option<u64>) -> Result<Option<u64>, SettingsError> {
+    match std::env::var("BERTH_MAX_LAYER_SIZE") {
+        Ok(v) if !v.trim().is_empty() => layer_size(&v)
+            .map(Some)
+            .map_err(|e| SettingsError::BadLayerSizeEnv(v, e)),
+        _ => Ok(from_file),
     }
 }
 
@@ -221,6 +252,7 @@ pub fn default_store() -> Result<StorePaths, SettingsError> {
         root: absolute(&root),
         runroot: absolute(&runroot),
         rootless,
+        max_layer_bytes: None,
     })
 }
 

@@ -57,6 +57,7 @@ fn open_store(dir: &std::path::Path) -> Store {
         root: dir.join("root"),
         runroot: dir.join("run"),
         rootless: !nix::unistd::geteuid().is_root(),
+        max_layer_bytes: None,
     })
     .expect("store opens")
 }

@@ -82,7 +82,8 @@ pub enum ExtractError {
     Truncated { entry: String },
     #[error(
         "the layer expands past the {limit}-byte limit; refusing it as a possible \
-         decompression bomb"
+         decompression bomb (raise [storage] max_layer_size or BERTH_MAX_LAYER_SIZE for \
+         larger layers)"
     )]
     TooLarge { limit: u64 },
     #[error("layer member {entry:?} {problem}; the image is malformed or malicious, refusing it")]

@@ -43,12 +43,19 @@ use error::IoContext;
 use lock::StoreLock;
 
 /// Where the store lives; resolved once from flags, config and environment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StorePaths {
     pub root: PathBuf,
     pub runroot: PathBuf,
     pub rootless: bool,
+    /// Most bytes one layer may expand to (`[storage] max_layer_size`,
+    /// `BERTH_MAX_LAYER_SIZE`); `None` is [`DEFAULT_MAX_LAYER_BYTES`].
+    pub max_layer_bytes: Option<u64>,
 }
+
+/// The default expansion limit of one layer: far above any real image
+/// layer, and a stop for decompression bombs before they fill the disk.
+pub const DEFAULT_MAX_LAYER_BYTES: u64 = 64 << 30;
 
 #[derive(Debug)]
 pub struct Store {
@@ -163,6 +170,10 @@ impl Store {
 
     /// Starts a staging area for downloads and extraction.
     pub fn begin_staging(&self) -> Result<Staging> {
-        Staging::create(&self.staging_root(), self.paths.rootless)
+        let limit = self
+            .paths
+            .max_layer_bytes
+            .unwrap_or(DEFAULT_MAX_LAYER_BYTES);
+        Staging::create(&self.staging_root(), self.paths.rootless, limit)
     }
 }

@@ -21,6 +21,8 @@ pub struct Staging {
     lock_path: PathBuf,
     _lock: File,
     rootless: bool,
+    /// Expansion limit of every layer extracted here.
+    layer_limit: u64,
     extracted: Mutex<HashMap<Digest, u64>>,
 }
 
@@ -32,7 +34,7 @@ pub struct ExtractedLayer {
 }
 
 impl Staging {
-    pub(super) fn create(staging_root: &Path, rootless: bool) -> Result<Staging> {
+    pub(super) fn create(staging_root: &Path, rootless: bool, layer_limit: u64) -> Result<Staging> {
         let id = hex::encode(rand::random::<[u8; 12]>());
         let lock_path = staging_root.join(format!("{id}.lock"));
         let lock = try_exclusive(&lock_path)
@@ -46,6 +48,7 @@ impl Staging {
             lock_path,
             _lock: lock,
             rootless,
+            layer_limit,
             extracted: Mutex::new(HashMap::new()),
         })
     }
@@ -126,7 +129,9 @@ impl Staging {
             let mut reader = HashingReader::new(tar);
             let opts = ExtractOptions {
                 rootless: self.rootless,
-                max_total_bytes: max_bytes,
+                max_total_bytes: Some(
+                    max_bytes.map_or(self.layer_limit, |m| m.min(self.layer_limit)),
+                ),
             };
             extract::extract_layer(&mut reader, &diff, &opts).map_err(|source| {
                 StoreError::Extract {

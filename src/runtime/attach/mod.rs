@@ -105,6 +105,7 @@ mod tests {
             root: "/var/lib/berth".into(),
             runroot: "/run/berth".into(),
             rootless: false,
+            max_layer_bytes: None,
         };
         assert_eq!(
             socket_path(&paths, "abc"),

@@ -15,6 +15,7 @@ fn temp_store() -> (tempfile::TempDir, Store) {
         root: dir.path().join("root"),
         runroot: dir.path().join("run"),
         rootless: false,
+        max_layer_bytes: None,
     })
     .expect("open store");
     (dir, store)
