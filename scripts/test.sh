@@ -15,6 +15,9 @@ missing=()
 command -v newuidmap >/dev/null 2>&1 || missing+=(uidmap)
 [ -x /usr/bin/pasta ] || missing+=(passt)
 [ -x /usr/bin/slirp4netns ] || missing+=(slirp4netns)
+# tests/escape.rs builds its probe with `cc -static`.
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/aarch64-linux-gnu/libc.a ] || missing+=(libc6-dev)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
 if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     echo "==> installing ${missing[*]}"
