@@ -144,12 +144,19 @@ def ensure_podman():
     return True
 
 
+# (what, berth, podman, ratio, target) rows for --summary's table.
+ROWS = []
+
+
 def report(name, berth_s, podman_s, target=None):
     b = statistics.median(berth_s) * 1000
     line = f"{name:<34} berth {b:8.1f} ms"
+    row = [name, f"{b:.1f} ms", "", "", target or ""]
     if podman_s:
         p = statistics.median(podman_s) * 1000
         line += f"   podman {p:8.1f} ms   ratio podman/berth {p / b:6.2f}x"
+        row[2:4] = [f"{p:.1f} ms", f"{p / b:.1f}x"]
+    ROWS.append(row)
     if target:
         line += f"   (target: {target})"
     print(line, flush=True)
@@ -294,6 +301,9 @@ def bench_run(args, tmp, podman):
         subprocess.run(p + ["rm", "-f", cid], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print(f"{'monitor RSS (detached container)':<34} berth {rss_kb / 1024:6.2f} MiB{conmon}   (target: < 2 MiB)",
           flush=True)
+    conmon_mib = conmon.split()[1] + " MiB (conmon)" if conmon else ""
+    ROWS.append(["supervisor RSS, detached container", f"{rss_kb / 1024:.2f} MiB", conmon_mib, "",
+                 "< 2 MiB"])
     subprocess.run(b + ["rm", "-f", out], stdout=subprocess.DEVNULL)
     if podman:
         subprocess.run(p + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -344,14 +354,48 @@ def bench_build(args, tmp, podman):
         subprocess.run(p + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def bench_version(args, podman):
+    """Process start-up: the floor under every command."""
+    n = args.runs * 10
+    timed([args.berth, "version"])
+    b_times = [timed([args.berth, "version"]) for _ in range(n)]
+    p_times = []
+    if podman:
+        timed(["podman", "version"])
+        p_times = [timed(["podman", "version"]) for _ in range(n)]
+    report("version (start-up)", b_times, p_times)
+
+
+def write_summary(podman):
+    """The markdown table of every comparison, to stdout and bench/summary.md."""
+    lines = ["| what | berth | podman 4.3.1 | podman/berth | target |",
+             "| --- | --- | --- | --- | --- |"]
+    for row in ROWS:
+        lines.append("| " + " | ".join(row) + " |")
+    if not podman:
+        lines.append("")
+        lines.append("(podman was not available: berth figures only)")
+    text = "\n".join(lines) + "\n"
+    print()
+    print(text, end="")
+    with open(os.path.join(REPO, "bench", "summary.md"), "w") as f:
+        f.write(f"<!-- python3 bench/bench.py --summary; {time.strftime('%Y-%m-%d')}, "
+                f"{os.cpu_count()} CPUs -->\n")
+        f.write(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--berth", default=os.path.join(REPO, "target/release/berth"))
     ap.add_argument("--no-podman", action="store_true")
     ap.add_argument("--only", default="pull,images,run",
-                    help="comma-separated sections: pull, images, run, build")
+                    help="comma-separated sections: pull, images, run, build, version")
+    ap.add_argument("--summary", action="store_true",
+                    help="every section, then a markdown table (also written to bench/summary.md)")
     args = ap.parse_args()
+    if args.summary:
+        args.only = "version,run,pull,images,build"
     if not os.path.exists(args.berth):
         sh("cargo", "build", "--release", "--quiet", cwd=REPO)
     podman = not args.no_podman and ensure_podman()
@@ -367,6 +411,10 @@ def main():
             bench_run(args, tmp, podman)
         if "build" in only:
             bench_build(args, tmp, podman)
+        if "version" in only:
+            bench_version(args, podman)
+        if args.summary:
+            write_summary(podman)
     finally:
         reg.kill()
         reg.wait()

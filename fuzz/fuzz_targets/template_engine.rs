@@ -13,5 +13,5 @@ fuzz_target!(|data: &[u8]| {
     });
     let _ = berth::cli::format::render_template_each(template, &[item.clone()]);
     let _ = berth::cli::format::parse_format(Some(template), "table {{.ID}}")
-        .and_then(|f| f.render_values(&[item], &[]));
+        .and_then(|f| f.render(&[item], &[]));
 });
