@@ -149,7 +149,14 @@ fn a_default_container_cannot_escape() {
     assert_eq!(field("CapBnd:"), "00000000a80425fb");
     assert_eq!(field("Seccomp:"), "2");
     let ps = b
-        .cmd(&["run", "--rm", &img, "sh", "-c", "ls /proc | grep -c '^[0-9]'"])
+        .cmd(&[
+            "run",
+            "--rm",
+            &img,
+            "sh",
+            "-c",
+            "ls /proc | grep -c '^[0-9]'",
+        ])
         .success()
         .stdout_trim()
         .parse::<u32>()
@@ -183,7 +190,9 @@ fn privileged_opens_what_dockers_privileged_opens() {
     assert!(
         has(&format!("CapEff:\t{}", host_cap_bounding_set())) || {
             let want = host_cap_bounding_set();
-            lines.iter().any(|x| x.starts_with("CapEff:") && x.ends_with(&want))
+            lines
+                .iter()
+                .any(|x| x.starts_with("CapEff:") && x.ends_with(&want))
         },
         "privileged capabilities are the host's bounding set: {out}"
     );
@@ -237,15 +246,34 @@ fn added_capabilities_unlock_their_syscalls_as_in_docker() {
     // The seccomp profile follows the capability set: chroot is allowed
     // with the default CAP_SYS_CHROOT and refused without it; mount needs
     // CAP_SYS_ADMIN.
-    let chroot = "mkdir -p /j/bin && cp /bin/busybox /j/bin/ && chroot /j /bin/busybox echo chrooted";
+    let chroot =
+        "mkdir -p /j/bin && cp /bin/busybox /j/bin/ && chroot /j /bin/busybox echo chrooted";
     b.cmd(&["run", "--rm", &img, "sh", "-c", chroot])
         .success()
         .stdout_is("chrooted\n");
-    b.cmd(&["run", "--rm", "--cap-drop", "SYS_CHROOT", &img, "sh", "-c", chroot])
-        .failure();
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--cap-drop",
+        "SYS_CHROOT",
+        &img,
+        "sh",
+        "-c",
+        chroot,
+    ])
+    .failure();
     let mount = "mkdir -p /m && mount -t tmpfs x /m && echo mounted";
     b.cmd(&["run", "--rm", &img, "sh", "-c", mount]).failure();
-    b.cmd(&["run", "--rm", "--cap-add", "SYS_ADMIN", &img, "sh", "-c", mount])
-        .success()
-        .stdout_is("mounted\n");
+    b.cmd(&[
+        "run",
+        "--rm",
+        "--cap-add",
+        "SYS_ADMIN",
+        &img,
+        "sh",
+        "-c",
+        mount,
+    ])
+    .success()
+    .stdout_is("mounted\n");
 }
