@@ -130,7 +130,8 @@ fn holder_pid(path: &Path) -> Option<u32> {
 }
 
 /// Tries to take an exclusive lock without waiting: `Ok(None)` when another
-/// process holds it. Used to tell a live staging directory from a dead one.
+/// process holds it, or when the file was unlinked before we got it. Used to
+/// tell a live staging directory from a dead one.
 pub fn try_exclusive(path: &Path) -> io::Result<Option<File>> {
     let file = OpenOptions::new()
         .read(true)
@@ -139,9 +140,28 @@ pub fn try_exclusive(path: &Path) -> io::Result<Option<File>> {
         .truncate(false)
         .open(path)?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(e)) => Err(e),
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    // Whoever removes a dead lock file does so while holding it, so a lock
+    // taken on a file that is no longer at `path` guards nothing: between our
+    // open and our lock a sweeper locked, removed and released it. Treat that
+    // as "held" so creators pick a new name and sweepers move on.
+    if names_same_file(&file, path)? {
+        Ok(Some(file))
+    } else {
+        Ok(None)
+    }
+}
+
+fn names_same_file(file: &File, path: &Path) -> io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let held = file.metadata()?;
+    match std::fs::symlink_metadata(path) {
+        Ok(now) => Ok(now.dev() == held.dev() && now.ino() == held.ino()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -162,5 +182,19 @@ mod tests {
         assert_eq!(holder_pid(lock.path()), Some(std::process::id()));
         drop(w);
         assert!(try_exclusive(lock.path()).expect("try").is_some());
+    }
+
+    #[test]
+    fn a_lock_on_a_file_unlinked_under_us_is_not_taken() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.lock");
+        let early = std::fs::File::create(&path).expect("create");
+        // A sweeper removed the file and a new one took its name.
+        std::fs::remove_file(&path).expect("unlink");
+        assert!(!names_same_file(&early, &path).expect("stat"));
+        std::fs::File::create(&path).expect("recreate");
+        assert!(!names_same_file(&early, &path).expect("stat"));
+        let held = try_exclusive(&path).expect("try").expect("free");
+        assert!(names_same_file(&held, &path).expect("stat"));
     }
 }

@@ -35,11 +35,24 @@ pub struct ExtractedLayer {
 
 impl Staging {
     pub(super) fn create(staging_root: &Path, rootless: bool, layer_limit: u64) -> Result<Staging> {
-        let id = hex::encode(rand::random::<[u8; 12]>());
-        let lock_path = staging_root.join(format!("{id}.lock"));
-        let lock = try_exclusive(&lock_path)
-            .ctx("lock", &lock_path)?
-            .ok_or_else(|| StoreError::Invalid(format!("staging id {id} already in use")))?;
+        // A concurrent `sweep_dead` may open our fresh lock file before we
+        // lock it and remove it as dead; `try_exclusive` then reports it as
+        // held and we start over under a new id.
+        let mut taken = None;
+        for _ in 0..8 {
+            let id = hex::encode(rand::random::<[u8; 12]>());
+            let lock_path = staging_root.join(format!("{id}.lock"));
+            if let Some(lock) = try_exclusive(&lock_path).ctx("lock", &lock_path)? {
+                taken = Some((id, lock_path, lock));
+                break;
+            }
+        }
+        let (id, lock_path, lock) = taken.ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "could not take a staging lock under {}; check that it is writable",
+                staging_root.display()
+            ))
+        })?;
         let dir = staging_root.join(&id);
         fs::create_dir_all(dir.join("blobs")).ctx("create", &dir)?;
         fs::create_dir_all(dir.join("layers")).ctx("create", &dir)?;
@@ -315,4 +328,48 @@ pub(super) fn sweep_dead(staging_root: &Path) -> Vec<PathBuf> {
         }
     }
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Creators racing sweepers must never lose a live staging directory
+    /// (the stress suite once saw a pull's blobs swept away mid-download).
+    #[test]
+    fn sweeping_never_removes_a_live_staging_area() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let staging_root = root.path().to_path_buf();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sweepers: Vec<_> = (0..2)
+            .map(|_| {
+                let (root, stop) = (staging_root.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        sweep_dead(&root);
+                    }
+                })
+            })
+            .collect();
+        let creators: Vec<_> = (0..4)
+            .map(|_| {
+                let root = staging_root.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..200 {
+                        let staging = Staging::create(&root, false, 1 << 20).expect("create");
+                        let blob = staging.dir().join("blobs").join("b");
+                        fs::write(&blob, b"x").expect("write into a live staging area");
+                        assert!(blob.is_file(), "a live staging area was swept");
+                    }
+                })
+            })
+            .collect();
+        for c in creators {
+            c.join().expect("creator");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for s in sweepers {
+            s.join().expect("sweeper");
+        }
+    }
 }
