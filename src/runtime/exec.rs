@@ -1,6 +1,7 @@
 //! `berth exec` and health checks: a new process inside a running
 //! container's namespaces and cgroup, with the container's security
-//! settings unless `--privileged`.
+//! settings; `--privileged` adds every capability but keeps the container's
+//! seccomp filter, as docker does.
 
 use std::io::Read;
 use std::os::fd::{AsFd, OwnedFd};
@@ -75,16 +76,17 @@ fn prepare(store: &Store, entry: &ContainerEntry, opts: &ExecOptions) -> Result<
     u.set_gid(resolved.gid);
     u.set_additional_gids(Some(resolved.additional_gids));
     process.set_user(u);
-    let program = if opts.privileged {
+    if opts.privileged {
         process.set_capabilities(Some(spec::privileged_capabilities()));
-        None
-    } else {
-        match oci.linux().as_ref().and_then(|l| l.seccomp().as_ref()) {
-            Some(p) => Some(
-                seccomp::compile(p).map_err(|e| RuntimeError::Setup(format!("seccomp: {e}")))?,
-            ),
-            None => None,
+    }
+    // Even `--privileged` keeps the container's filter: runc applies it to
+    // every process it execs, so docker's privileged exec gains capabilities
+    // but no syscalls (moby#21984, moby#37723).
+    let program = match oci.linux().as_ref().and_then(|l| l.seccomp().as_ref()) {
+        Some(p) => {
+            Some(seccomp::compile(p).map_err(|e| RuntimeError::Setup(format!("seccomp: {e}")))?)
         }
+        None => None,
     };
     let procs = match super::container_cgroup::find(store, &entry.id) {
         Ok(Some(cg)) => cg
