@@ -277,3 +277,39 @@ fn added_capabilities_unlock_their_syscalls_as_in_docker() {
     .success()
     .stdout_is("mounted\n");
 }
+
+#[test]
+fn privileged_exec_gains_capabilities_but_keeps_the_seccomp_filter() {
+    let (b, img) = with_busybox();
+    b.cmd(&["run", "-d", "--name", "confined", &img, "sleep", "60"])
+        .success();
+    // docker's exec --privileged adds every capability, but runc applies the
+    // container's seccomp filter to every process it execs (moby#21984), so
+    // the syscalls the default profile keeps from the container stay closed.
+    let caps = b.cmd(&[
+        "exec",
+        "--privileged",
+        "confined",
+        "sh",
+        "-c",
+        "grep CapEff /proc/self/status",
+    ]);
+    caps.success();
+    assert_eq!(
+        caps.stdout.split_whitespace().nth(1),
+        Some(host_cap_bounding_set().as_str()),
+        "exec --privileged has the host's whole bounding set"
+    );
+    let mount = b.cmd(&[
+        "exec",
+        "--privileged",
+        "confined",
+        "sh",
+        "-c",
+        "mkdir -p /m && mount -t tmpfs x /m",
+    ]);
+    mount.failure();
+    b.cmd(&["exec", "confined", "sh", "-c", "mountpoint -q /m"])
+        .failure();
+    b.cmd(&["rm", "-f", "confined"]).success();
+}

@@ -331,8 +331,14 @@ pub fn check(settings: &Settings, args: &CheckArgs) -> CliResult {
     let store = Store::open(&settings.store)?;
     let mut report = store.check(args.repair, !args.quick)?;
     match crate::net::check::check(store.root(), args.repair) {
-        Ok(net) if args.repair => report.repaired.extend(net.leftovers),
-        Ok(net) => report.problems.extend(net.leftovers),
+        Ok(net) if args.repair => {
+            report.cleaned.extend(net.released);
+            report.repaired.extend(net.leftovers)
+        }
+        Ok(net) => {
+            report.cleaned.extend(net.released);
+            report.problems.extend(net.leftovers)
+        }
         Err(e) => report.problems.push(format!("networks: {e}")),
     }
     for r in &report.repaired {

@@ -10,11 +10,16 @@ use std::path::Path;
 
 #[derive(Debug, Default)]
 pub struct NetReport {
+    /// Leases of dead supervisors, released whether or not repair was asked
+    /// for: any network command would release them the same way, so they are
+    /// the expected trace of a killed `berth`, not damage.
+    pub released: Vec<String>,
     /// Found (and, with repair, removed).
     pub leftovers: Vec<String>,
 }
 
-/// Finds leftovers; with `repair`, removes them. Only what belongs to this
+/// Releases dead supervisors' leases and finds leftovers; with `repair`,
+/// removes them. Only what belongs to this
 /// store's networks is considered: other stores may share the host.
 pub fn check(root: &Path, repair: bool) -> Result<NetReport> {
     let store = NetStore::new(root);
@@ -40,13 +45,13 @@ pub fn check(root: &Path, repair: bool) -> Result<NetReport> {
         } else {
             format!(", published port {}", ports.join(", "))
         };
-        report.leftovers.push(format!(
-            "network lease {} of container {} (its supervisor is gone{published})",
+        report.released.push(format!(
+            "released network lease {} of container {} (its supervisor is gone{published})",
             l.ip,
             &l.container_id[..12.min(l.container_id.len())]
         ));
     }
-    if repair && !stale.is_empty() {
+    if !stale.is_empty() {
         attach::sweep(root)?;
     }
     let networks = store.list()?;
