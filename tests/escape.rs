@@ -313,3 +313,31 @@ fn privileged_exec_gains_capabilities_but_keeps_the_seccomp_filter() {
         .failure();
     b.cmd(&["rm", "-f", "confined"]).success();
 }
+
+#[test]
+fn workdir_cannot_reach_a_leaked_host_descriptor() {
+    let (b, img) = with_busybox();
+    // runc's "leaky vessels" (CVE-2024-21626): a working directory in
+    // /proc/self/fd resolving to a descriptor of the host left open.
+    for fd in 3..=9 {
+        let cwd = format!("/proc/self/fd/{fd}");
+        let out = b.cmd(&["run", "--rm", "-w", &cwd, &img, "ls", "-a", ".."]);
+        assert!(!out.status.success(), "run -w {cwd} must fail: {out:?}");
+    }
+    // Nor does the container's process inherit any beyond stdio (3 is the
+    // directory ls itself is reading).
+    b.cmd(&["run", "--rm", &img, "ls", "/proc/self/fd"])
+        .success()
+        .stdout_is("0\n1\n2\n3\n");
+    b.cmd(&["run", "-d", "--name", "leaky", &img, "sleep", "60"])
+        .success();
+    for fd in 3..=9 {
+        let cwd = format!("/proc/self/fd/{fd}");
+        let out = b.cmd(&["exec", "-w", &cwd, "leaky", "ls", "-a", ".."]);
+        assert!(!out.status.success(), "exec -w {cwd} must fail: {out:?}");
+    }
+    b.cmd(&["exec", "leaky", "ls", "/proc/self/fd"])
+        .success()
+        .stdout_is("0\n1\n2\n3\n");
+    b.cmd(&["rm", "-f", "leaky"]).success();
+}
