@@ -75,7 +75,8 @@ fn worker(b: &TestBerth, img: &str, w: usize, seed: u64, until: Instant) -> Expe
                     &name,
                     img,
                     "sleep",
-                    "60",
+                    // Outlives the run, so every exec finds it running.
+                    "100000",
                 ]);
                 if out.exit_code() == Some(0) {
                     exp.ids.push(out.stdout_trim().to_string());

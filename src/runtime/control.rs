@@ -43,9 +43,17 @@ fn wait_pid_gone(pid: i32, limit: Duration) -> bool {
     matches!(poll(&mut fds, ms), Ok(n) if n > 0)
 }
 
-/// Waits for the supervisor to record the exit (it does so right after reaping).
-fn wait_recorded(store: &Store, id: &str, limit: Duration) -> Result<ContainerEntry> {
-    let deadline = Instant::now() + limit;
+/// How long a live supervisor may take to record an exit it has reaped.
+/// Recording takes the containers lock, which many busy `berth` processes
+/// can keep it from for seconds; a fixed short wait made `stop` return
+/// before the container read as stopped.
+const RECORD_LIMIT: Duration = Duration::from_secs(120);
+
+/// Waits for the supervisor to record the exit (it does so right after
+/// reaping), for as long as the supervisor lives.
+fn wait_recorded(store: &Store, id: &str) -> Result<ContainerEntry> {
+    let deadline = Instant::now() + RECORD_LIMIT;
+    let mut pause = Duration::from_millis(2);
     loop {
         let e = store.find_container(id)?;
         if !is_live(&e) || e.state.status == ContainerStatus::Restarting {
@@ -56,9 +64,14 @@ fn wait_recorded(store: &Store, id: &str, limit: Duration) -> Result<ContainerEn
             return Ok(store.find_container(id)?);
         }
         if Instant::now() >= deadline {
-            return Ok(e);
+            return Err(RuntimeError::Setup(format!(
+                "container {id} exited but its supervisor (pid {}) has not recorded it in {} s",
+                e.state.monitor_pid,
+                RECORD_LIMIT.as_secs()
+            )));
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
 
@@ -77,8 +90,18 @@ pub fn kill(store: &Store, entry: &ContainerEntry, sig: Signal) -> Result<()> {
     if matches!(sig, Signal::SIGKILL | Signal::SIGTERM | Signal::SIGINT) {
         mark_user_stop(store, &entry.id);
     }
-    send(Pid::from_raw(entry.state.pid), sig)
-        .map_err(|e| RuntimeError::Setup(format!("signal container {}: {e}", entry.id)))?;
+    match send(Pid::from_raw(entry.state.pid), sig) {
+        Ok(()) => {}
+        // It exited after we read its state; its supervisor has not recorded
+        // that yet.
+        Err(nix::errno::Errno::ESRCH) => return Err(RuntimeError::NotRunning(entry.id.clone())),
+        Err(e) => {
+            return Err(RuntimeError::Setup(format!(
+                "signal container {}: {e}",
+                entry.id
+            )))
+        }
+    }
     record_kill(store, entry, sig);
     Ok(())
 }
@@ -118,9 +141,14 @@ pub fn stop(
         if send(Pid::from_raw(pid), Signal::SIGKILL).is_ok() {
             record_kill(store, entry, Signal::SIGKILL);
         }
-        wait_pid_gone(pid, Duration::from_secs(10));
+        if !wait_pid_gone(pid, Duration::from_secs(10)) {
+            return Err(RuntimeError::Setup(format!(
+                "container {} (pid {pid}) did not exit 10 s after SIGKILL",
+                entry.id
+            )));
+        }
     }
-    match wait_recorded(store, &entry.id, Duration::from_secs(5)) {
+    match wait_recorded(store, &entry.id) {
         // An --rm container's supervisor removed it as it exited: stopped.
         Ok(_) | Err(RuntimeError::Store(StoreError::ContainerNotFound(_))) => {}
         Err(e) => return Err(e),
@@ -140,7 +168,7 @@ pub fn wait(store: &Store, id: &str) -> Result<i32> {
         match e.state.status {
             ContainerStatus::Running | ContainerStatus::Paused if e.state.pid > 0 => {
                 wait_pid_gone(e.state.pid, Duration::from_secs(3600));
-                let rec = wait_recorded(store, id, Duration::from_secs(5))?;
+                let rec = wait_recorded(store, id)?;
                 if rec.state.status != ContainerStatus::Restarting {
                     return Ok(rec.state.exit_code);
                 }

@@ -29,6 +29,23 @@ impl CheckReport {
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty() && self.repaired.is_empty()
     }
+
+    /// Removes the temp file of an atomic record write that a killed writer
+    /// never renamed into place. The caller holds the lock every writer of
+    /// that directory takes, so no write is in flight; like dead staging,
+    /// this is a trace of a crash, not an inconsistency.
+    pub(in crate::store) fn clean_temp_file(&mut self, path: &std::path::Path) {
+        match fs::remove_file(path) {
+            Ok(()) => self
+                .cleaned
+                .push(format!("removed leftover temp file {}", path.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => self.problems.push(format!(
+                "leftover temp file {} could not be removed: {e}",
+                path.display()
+            )),
+        }
+    }
 }
 
 impl Store {
@@ -49,6 +66,13 @@ impl Store {
             .write()
             .ctx("lock", self.layers_lock.path())?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
+        // An image writer killed while content was unreferenced left its
+        // mark: collecting that content is the recovery, not a repair.
+        if let Some(n) = self.recover_interrupted(&images, &layers_guard)? {
+            report.cleaned.push(format!(
+                "collected {n} layer(s) and blob(s) left unreferenced by an interrupted image commit or removal"
+            ));
+        }
         let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
 
         // Staging left by processes that died mid-work (Ctrl-C, kill -9) is
@@ -215,13 +239,7 @@ impl Store {
                 if !(name.starts_with('.') && name.contains(".tmp-")) {
                     continue;
                 }
-                let msg = format!("leftover temp file {}", e.path().display());
-                if repair {
-                    let _ = fs::remove_file(e.path());
-                    report.repaired.push(format!("removed {msg}"));
-                } else {
-                    report.problems.push(msg);
-                }
+                report.clean_temp_file(&e.path());
             }
         }
         drop(layers_guard);

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 
 use super::digest::Digest;
 use super::error::{IoContext, Result, StoreError};
-use super::lock::WriteGuard;
 use super::records::{self, ImageLayer, ImageRecord, ImagesFile, LayerRecord, LayersFile};
 use super::staging::{remove_tree, sweep_dead, Staging};
 use super::Store;
@@ -166,8 +165,9 @@ impl Store {
             .layers_lock
             .write()
             .ctx("lock", self.layers_lock.path())?;
-        let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
         let mut images: ImagesFile = records::load(&self.images_file(), &images_guard)?;
+        self.recover_interrupted(&images, &layers_guard)?;
+        let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
 
         // An image with this config is already here: it keeps its own
         // manifest and layer blobs, so only those may be moved in (a
@@ -182,6 +182,9 @@ impl Store {
         };
         let mut blobs: Vec<&Digest> = vec![&new.config, manifest];
         blobs.extend(image_layers.iter().map(|l| &l.blob));
+        // Content moved in below is unreferenced until images.json is saved:
+        // killed in between, the mark has the next writer collect it.
+        let mut marked = false;
         for blob in blobs {
             let dest = self.blob_path(blob);
             if dest.is_file() {
@@ -190,6 +193,10 @@ impl Store {
             let staged = staging.blob_path(blob);
             if !staged.is_file() {
                 return Err(StoreError::ContentMissing(format!("blob {blob}")));
+            }
+            if !marked {
+                self.mark_gc_pending()?;
+                marked = true;
             }
             fs::rename(&staged, &dest).ctx("rename", &dest)?;
         }
@@ -207,6 +214,10 @@ impl Store {
                     layer.diff_id
                 )));
             };
+            if !marked {
+                self.mark_gc_pending()?;
+                marked = true;
+            }
             let dest = self.layer_dir(&layer.diff_id);
             if dest.exists() {
                 // A record-less leftover (crash after rename): replace it.
@@ -260,6 +271,9 @@ impl Store {
             images.assign_name(&new.config, name);
         }
         records::save(&self.images_file(), &images, &images_guard)?;
+        if marked {
+            self.clear_gc_pending();
+        }
         let record = images.images[idx].clone();
         drop(layers_guard);
         drop(images_guard);
@@ -342,6 +356,9 @@ impl Store {
         actions.extend(img.repo_digests.iter().cloned().map(RemoveAction::Untagged));
         actions.push(RemoveAction::Deleted(img.id.clone()));
         images.images.remove(i);
+        // Killed between this save and the collection, the image's content
+        // would stay unreferenced; the mark tells the next writer to collect it.
+        self.mark_gc_pending()?;
         records::save(&self.images_file(), &images, &images_guard)?;
         record_removals(self.root(), &actions, Some(&img.id));
         self.collect_garbage(&images, &images_guard)?;
@@ -367,65 +384,12 @@ impl Store {
             false
         });
         if !actions.is_empty() {
+            self.mark_gc_pending()?;
             records::save(&self.images_file(), &images, &images_guard)?;
             record_removals(self.root(), &actions, None);
         }
         self.collect_garbage(&images, &images_guard)?;
         Ok(actions)
-    }
-
-    /// Removes layers and blobs no image references. Runs under the images
-    /// write lock (which every image writer holds), takes the layers lock,
-    /// and only renames under it; the slow deletion happens afterwards.
-    fn collect_garbage(&self, images: &ImagesFile, _held: &WriteGuard) -> Result<()> {
-        let mut used_layers = HashSet::new();
-        let mut used_blobs = HashSet::new();
-        for img in &images.images {
-            used_blobs.insert(img.id.hex().to_string());
-            used_blobs.insert(img.manifest.hex().to_string());
-            for l in &img.layers {
-                used_layers.insert(l.diff_id.clone());
-                used_blobs.insert(l.blob.hex().to_string());
-            }
-        }
-        let trash = self
-            .staging_root()
-            .join(format!("trash-{}", hex::encode(rand::random::<[u8; 6]>())));
-        fs::create_dir_all(&trash).ctx("create", &trash)?;
-        {
-            let layers_guard = self
-                .layers_lock
-                .write()
-                .ctx("lock", self.layers_lock.path())?;
-            let mut layers: LayersFile = records::load(&self.layers_file(), &layers_guard)?;
-            let before = layers.layers.len();
-            let mut doomed = Vec::new();
-            layers.layers.retain(|l| {
-                let keep = used_layers.contains(&l.diff_id);
-                if !keep {
-                    doomed.push(l.diff_id.clone());
-                }
-                keep
-            });
-            if layers.layers.len() != before {
-                records::save(&self.layers_file(), &layers, &layers_guard)?;
-            }
-            for d in doomed {
-                let _ = fs::rename(self.layer_dir(&d), trash.join(d.hex()));
-            }
-        }
-        let blob_dir = self.root().join("blobs/sha256");
-        if let Ok(entries) = fs::read_dir(&blob_dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if Digest::from_hex(&name).is_ok() && !used_blobs.contains(&name) {
-                    let _ = fs::remove_file(e.path());
-                }
-            }
-        }
-        remove_tree(&trash);
-        sweep_dead(&self.staging_root());
-        Ok(())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod diff;
 pub mod digest;
 pub mod error;
 pub mod extract;
+mod gc;
 pub mod images;
 pub mod import;
 pub mod lock;

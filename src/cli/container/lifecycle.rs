@@ -164,7 +164,15 @@ pub fn restart(settings: &Settings, args: &StopArgs) -> CliResult {
 pub fn kill(settings: &Settings, args: &KillArgs) -> CliResult {
     let sig = parse_signal(&args.signal)?;
     for_each(settings, &args.containers, |store, e, name| {
-        control::kill(store, e, sig).map_err(rt)?;
+        match control::kill(store, e, sig) {
+            Ok(()) => {}
+            Err(RuntimeError::NotRunning(id)) => {
+                return Err(CliError::msg(format!(
+                    "cannot kill container: {name}: container {id} is not running"
+                )))
+            }
+            Err(other) => return Err(rt(other)),
+        }
         Ok(Some(name.to_string()))
     })
 }
@@ -214,7 +222,11 @@ pub(super) fn remove_container(
     if is_running(e) {
         match timeout {
             Some(t) => control::stop(store, e, Some(t), None).map_err(rt)?,
-            None => control::kill(store, e, Signal::SIGKILL).map_err(rt)?,
+            None => match control::kill(store, e, Signal::SIGKILL) {
+                // Exited on its own meanwhile: wait for the record, then remove.
+                Ok(()) | Err(RuntimeError::NotRunning(_)) => {}
+                Err(other) => return Err(rt(other)),
+            },
         }
         match control::wait(store, &e.id) {
             Ok(_) => {}

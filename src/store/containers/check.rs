@@ -36,13 +36,7 @@ impl Store {
             let path = e.path();
             if name.starts_with('.') && name.contains(".tmp-") {
                 // Writers hold the lock we hold, so no write is in flight.
-                let msg = format!("leftover temp file {}", path.display());
-                if repair {
-                    let _ = fs::remove_file(&path);
-                    report.repaired.push(format!("removed {msg}"));
-                } else {
-                    report.problems.push(msg);
-                }
+                report.clean_temp_file(&path);
                 continue;
             }
             if !path.is_dir() || known.contains(&name) {

@@ -231,3 +231,71 @@ fn rfc3339_nano_trims_zeros_like_go() {
         .with_timezone(&Utc);
     assert_eq!(go_rfc3339_nano(whole), "2024-05-06T07:08:09Z");
 }
+
+/// What an image commit killed between its renames and its record leaves:
+/// a blob and a layer directory nothing references.
+fn plant_interrupted_commit(store: &Store) -> (std::path::PathBuf, std::path::PathBuf) {
+    let blob = store.blob_path(&Digest::of_bytes(b"orphan blob"));
+    fs::write(&blob, b"orphan blob").expect("blob");
+    let layer = store
+        .root()
+        .join("layers")
+        .join(Digest::of_bytes(b"orphan layer").hex());
+    fs::create_dir_all(layer.join("diff")).expect("layer");
+    (blob, layer)
+}
+
+#[test]
+fn a_killed_commits_leftovers_are_collected_when_it_left_its_mark() {
+    let (_d, store) = temp_store();
+    let rec = import(
+        &store,
+        Cursor::new(small_tar()),
+        &ImportChanges::default(),
+        Some("docker.io/library/mini:1".into()),
+        None,
+    )
+    .expect("import");
+    assert!(!store.root().join("images/gc-pending").exists());
+    let (blob, layer) = plant_interrupted_commit(&store);
+    store.mark_gc_pending().expect("mark");
+    let report = store.check(false, true).expect("check");
+    assert!(report.is_clean(), "{report:?}");
+    assert!(
+        report.cleaned.iter().any(|c| c.contains("interrupted")),
+        "{report:?}"
+    );
+    assert!(!blob.exists() && !layer.exists());
+    assert!(!store.root().join("images/gc-pending").exists());
+    // The image itself is untouched.
+    assert!(store.read_blob(&rec.id).is_ok());
+    assert!(store.layer_diff_path(&rec.layers[0].diff_id).is_dir());
+}
+
+#[test]
+fn unreferenced_content_without_the_mark_is_reported() {
+    let (_d, store) = temp_store();
+    let (blob, layer) = plant_interrupted_commit(&store);
+    let report = store.check(false, false).expect("check");
+    assert!(!report.is_clean(), "{report:?}");
+    assert!(blob.exists() && layer.exists());
+}
+
+#[test]
+fn the_next_commit_collects_a_killed_commits_leftovers() {
+    let (_d, store) = temp_store();
+    let (blob, layer) = plant_interrupted_commit(&store);
+    store.mark_gc_pending().expect("mark");
+    import(
+        &store,
+        Cursor::new(small_tar()),
+        &ImportChanges::default(),
+        None,
+        None,
+    )
+    .expect("import");
+    assert!(!blob.exists() && !layer.exists());
+    assert!(!store.root().join("images/gc-pending").exists());
+    let report = store.check(false, true).expect("check");
+    assert!(report.is_clean() && report.cleaned.is_empty(), "{report:?}");
+}

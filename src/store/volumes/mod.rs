@@ -393,13 +393,7 @@ impl Store {
             let name = e.file_name().to_string_lossy().into_owned();
             let path = e.path();
             if name.starts_with('.') && name.contains(".tmp-") {
-                let msg = format!("leftover temp file {}", path.display());
-                if repair {
-                    let _ = fs::remove_file(&path);
-                    report.repaired.push(format!("removed {msg}"));
-                } else {
-                    report.problems.push(msg);
-                }
+                report.clean_temp_file(&path);
             } else if path.is_dir() && !known.contains(&name) {
                 report.problems.push(format!(
                     "volume directory {} has no record; its data was kept: move it away or remove it by hand",

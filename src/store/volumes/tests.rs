@@ -201,3 +201,33 @@ fn check_reports_unrecorded_volume_dirs_and_keeps_them() {
     );
     assert!(!report.problems.iter().any(|p| p.contains("/ok")));
 }
+
+#[test]
+fn check_removes_temp_files_of_killed_writers_without_repair() {
+    let (_d, store) = temp_store();
+    store
+        .create_volume(Some("ok"), none(), none())
+        .expect("create");
+    // What a writer killed between write and rename leaves.
+    let temps = [
+        store.root().join("volumes/.volumes.json.tmp-4242"),
+        store.root().join("images/.images.json.tmp-4243"),
+        store.root().join("containers/.containers.json.tmp-4244"),
+    ];
+    for t in &temps {
+        fs::write(t, b"{\"half").expect("write temp");
+    }
+    let report = store.check(false, false).expect("check");
+    assert!(report.is_clean(), "{report:?}");
+    for t in &temps {
+        assert!(!t.exists(), "{} left", t.display());
+        assert!(
+            report
+                .cleaned
+                .iter()
+                .any(|c| c.contains(&*t.to_string_lossy())),
+            "{report:?}"
+        );
+    }
+    assert_eq!(store.list_volumes().expect("list").len(), 1);
+}
