@@ -24,6 +24,8 @@ enum Member<'a> {
     Dir(&'a str),
     Symlink(&'a str, &'a str),
     Hardlink(&'a str, &'a str),
+    /// A ustar member of any type flag, with data.
+    Special(u8, &'a str, &'a [u8]),
 }
 
 fn tar_of(members: &[Member<'_>]) -> Vec<u8> {
@@ -52,6 +54,13 @@ fn tar_of(members: &[Member<'_>]) -> Vec<u8> {
                 h.set_mode(0o644);
                 set_raw(&mut h.as_old_mut().linkname, t);
                 (n, &[])
+            }
+            Member::Special(typ, n, d) => {
+                h.set_entry_type(tar::EntryType::new(*typ));
+                h.set_mode(0o644);
+                // Extension headers count only in ustar/GNU archives.
+                h.as_mut_bytes()[257..265].copy_from_slice(b"ustar\x0000");
+                (n, d)
             }
         };
         // Raw bytes: the tar crate's setters refuse `..` and absolute names.
@@ -444,5 +453,130 @@ fn mutated_archives_never_panic_or_corrupt_the_store() {
             check.stdout
         );
     }
+    store_is_clean(&b, &canary);
+}
+
+/// A manifest or config in the registry that lies, pushed as is: the
+/// registry checks only that the blobs exist (it refuses a digest that is
+/// not one, so that lie cannot be served).
+fn push_lying(
+    reg: &support::Registry,
+    repo: &str,
+    edit_manifest: &dyn Fn(&mut serde_json::Value),
+    config: Option<Vec<u8>>,
+) -> String {
+    use support::images::{push_blob, push_manifest, ImageBuilder};
+    let built = ImageBuilder::busybox().build();
+    let config = config.unwrap_or_else(|| built.config.clone());
+    let config_digest = format!("sha256:{}", sha(&config));
+    push_blob(reg, repo, &config_digest, &config);
+    for l in &built.layers {
+        push_blob(reg, repo, &l.digest, &l.bytes);
+    }
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&built.manifest).unwrap_or_else(|e| panic!("manifest: {e}"));
+    manifest["config"]["digest"] = json!(config_digest);
+    manifest["config"]["size"] = json!(config.len());
+    edit_manifest(&mut manifest);
+    let body = serde_json::to_vec(&manifest).unwrap_or_default();
+    let digest = format!("sha256:{}", sha(&body));
+    push_manifest(
+        reg,
+        repo,
+        "latest",
+        built.manifest_media_type,
+        &body,
+        &digest,
+    );
+    reg.image(repo, "latest")
+}
+
+#[test]
+fn registry_manifests_and_configs_that_lie_are_refused() {
+    let reg = support::registry();
+    let (b, canary) = target();
+    let good: serde_json::Value =
+        serde_json::from_slice(&support::images::ImageBuilder::busybox().build().config)
+            .unwrap_or_default();
+    let with_diff_ids = |ids: serde_json::Value| {
+        let mut c = good.clone();
+        c["rootfs"]["diff_ids"] = ids;
+        serde_json::to_vec(&c).unwrap_or_default()
+    };
+    let real_diff_id = good["rootfs"]["diff_ids"][0].clone();
+    type EditManifest = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, EditManifest, Option<Vec<u8>>)> = vec![
+        (
+            "layer smaller than it says",
+            Box::new(|m| {
+                let n = m["layers"][0]["size"].as_u64().unwrap_or(0);
+                m["layers"][0]["size"] = json!(n + 4096);
+            }),
+            None,
+        ),
+        (
+            "layer larger than it says",
+            Box::new(|m| {
+                let n = m["layers"][0]["size"].as_u64().unwrap_or(0);
+                m["layers"][0]["size"] = json!(n / 2);
+            }),
+            None,
+        ),
+        (
+            "config larger than it says",
+            Box::new(|m| m["config"]["size"] = json!(10)),
+            None,
+        ),
+        (
+            "diff_id that does not match the layer",
+            Box::new(|_| {}),
+            Some(with_diff_ids(json!([format!("sha256:{}", "0".repeat(64))]))),
+        ),
+        (
+            "more diff_ids than layers",
+            Box::new(|_| {}),
+            Some(with_diff_ids(json!([real_diff_id, real_diff_id]))),
+        ),
+        (
+            "config that is not JSON",
+            Box::new(|_| {}),
+            Some(b"{\"rootfs\": [".to_vec()),
+        ),
+    ];
+    for (i, (what, edit, config)) in cases.iter().enumerate() {
+        let repo = support::unique_repo(&format!("lie{i}"));
+        let reference = push_lying(reg, &repo, edit.as_ref(), config.clone());
+        let out = b.cmd(&["pull", "-q", &reference]);
+        assert_eq!(out.exit_code(), Some(1), "{what}: {out:?}");
+        assert!(out.stderr.starts_with("Error: "), "{what}: {out:?}");
+        assert!(!out.stderr.contains("panicked"), "{what}: {out:?}");
+        b.cmd(&["images", "-q"]).success().stdout_is("");
+        store_is_clean(&b, &canary);
+    }
+}
+
+#[test]
+fn huge_tar_headers_are_refused_without_buffering_them() {
+    let (b, canary) = target();
+    // Four times the 4 MiB a member's headers may take; a 20 GiB one (a
+    // gzip of 20 MB) once took 20 GiB of memory.
+    let huge = vec![b'7'; 16 << 20];
+    for typ in [b'x', b'L', b'K'] {
+        let layer = tar_of(&[
+            Member::Special(typ, "././@LongLink", &huge),
+            Member::File("f", b"x"),
+        ]);
+        let archive = docker_archive(&layer, "hostile/header:1", Lie::None);
+        let out = b.cmd_stdin(&["load"], &archive);
+        refused(&out, 1, "tar headers larger than 4194304 bytes");
+        store_is_clean(&b, &canary);
+    }
+    // The archive's own members too.
+    let outer = tar_of(&[
+        Member::Special(b'x', "PaxHeaders/manifest.json", &huge),
+        Member::File("manifest.json", b"[]"),
+    ]);
+    let out = b.cmd_stdin(&["load"], &outer);
+    refused(&out, 1, "tar headers exceed 4194304 bytes");
     store_is_clean(&b, &canary);
 }

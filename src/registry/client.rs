@@ -333,6 +333,29 @@ impl Session {
                 });
             }
             data.extend_from_slice(&chunk);
+            if data.len() as u64 > desc.size {
+                break;
+            }
+        }
+        // The descriptor's size is part of what the manifest's digest
+        // vouches for: content of another size is not what it names.
+        if data.len() as u64 != desc.size {
+            return Err(RegistryError::Corrupt {
+                registry: self.registry.clone(),
+                what: format!("blob {expected}"),
+                detail: if data.len() as u64 > desc.size {
+                    format!(
+                        "the manifest gives its size as {} bytes but the registry sent more",
+                        desc.size
+                    )
+                } else {
+                    format!(
+                        "the manifest gives its size as {} bytes but the registry sent {}",
+                        desc.size,
+                        data.len()
+                    )
+                },
+            });
         }
         let actual = Digest::of_bytes(&data);
         if actual != expected {

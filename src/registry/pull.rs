@@ -175,6 +175,15 @@ async fn pull_once(
         reference: reference.familiar(),
         source,
     };
+    if config_raw.len() as u64 != config_desc.size {
+        // Stored earlier under the same digest, but this manifest lies about it.
+        return Err(bad(manifest::ManifestError::Malformed(format!(
+            "its config {} is {} bytes, not the {} the manifest says",
+            config_desc.digest,
+            config_raw.len(),
+            config_desc.size
+        ))));
+    }
     let config = manifest::parse_config(&config_raw).map_err(bad)?;
     let layers = image_layers(&image.manifest.layers, &config.diff_ids).map_err(bad)?;
 

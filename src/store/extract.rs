@@ -44,6 +44,7 @@ use nix::sys::time::TimeSpec;
 use nix::unistd::{linkat, symlinkat};
 use tar::EntryType;
 
+use super::tar_guard;
 use meta::Meta;
 use safe_fs::{kind, lstat, normalise, os, show, Resolve};
 
@@ -86,6 +87,11 @@ pub enum ExtractError {
          larger layers)"
     )]
     TooLarge { limit: u64 },
+    #[error(
+        "a member of the layer has tar headers larger than {limit} bytes; refusing it as \
+         malformed or malicious"
+    )]
+    HeaderTooLarge { limit: u64 },
     #[error("layer member {entry:?} {problem}; the image is malformed or malicious, refusing it")]
     Unsafe { entry: String, problem: String },
     #[error("layer member {entry:?} has type {kind:?}, which berth cannot extract")]
@@ -134,19 +140,27 @@ pub fn extract_layer<R: Read>(
         Some(limit) if seen.get() > limit => ExtractError::TooLarge { limit },
         _ => e,
     };
+    let corrupt = |source: io::Error| {
+        if tar_guard::is_header_too_large(&source) {
+            ExtractError::HeaderTooLarge {
+                limit: tar_guard::MAX_HEADER_BYTES,
+            }
+        } else {
+            too_large(ExtractError::Corrupt { source })
+        }
+    };
+    let (reader, header_budget) = tar_guard::guard(reader);
     let mut archive = tar::Archive::new(reader);
-    let entries = archive
-        .entries()
-        .map_err(|source| too_large(ExtractError::Corrupt { source }))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|source| too_large(ExtractError::Corrupt { source }))?;
+    let mut entries = archive.entries().map_err(corrupt)?;
+    while let Some(entry) = header_budget.next(&mut entries) {
+        let mut entry = entry.map_err(corrupt)?;
         ex.stats.entries += 1;
         ex.member(&mut entry).map_err(too_large)?;
+        tar_guard::drain(&mut entry).map_err(corrupt)?;
     }
     // Read to the end so that a compressed stream's trailer (and checksum)
     // is checked and whoever hashes the stream sees all of it.
-    io::copy(&mut archive.into_inner(), &mut io::sink())
-        .map_err(|source| too_large(ExtractError::Corrupt { source }))?;
+    io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(corrupt)?;
     ex.finish_dirs()?;
     Ok(ex.stats)
 }

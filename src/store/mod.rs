@@ -30,6 +30,7 @@ pub mod lock;
 pub mod names;
 pub mod records;
 pub mod staging;
+pub mod tar_guard;
 pub mod volumes;
 
 use std::fs::{self, File};

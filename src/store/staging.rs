@@ -137,7 +137,7 @@ impl Staging {
             .join(format!("tmp-{}", hex::encode(rand::random::<[u8; 6]>())));
         let diff = work.join("diff");
         fs::create_dir_all(&diff).ctx("create", &diff)?;
-        let label = expected.map(|d| d.short().to_string()).unwrap_or_default();
+        let label = expected.map_or_else(|| "in the input".to_string(), |d| d.short().to_string());
         let result = (|| {
             let mut reader = HashingReader::new(tar);
             let opts = ExtractOptions {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::store::digest::{Digest, HashingWriter};
 use crate::store::error::{IoContext, Result, StoreError};
 use crate::store::staging::Staging;
+use crate::store::tar_guard;
 use crate::store::Store;
 
 /// Metadata documents read whole into memory are capped at this size.
@@ -51,10 +52,12 @@ impl Spool {
             staging,
             entries: HashMap::new(),
         };
+        let (input, header_budget) = tar_guard::guard(input);
         let mut archive = tar::Archive::new(input);
         let read_err = |e: io::Error| StoreError::Invalid(format!("reading the archive: {e}"));
         let mut count = 0u64;
-        for entry in archive.entries().map_err(read_err)? {
+        let mut entries = archive.entries().map_err(read_err)?;
+        while let Some(entry) = header_budget.next(&mut entries) {
             let mut entry = entry.map_err(read_err)?;
             let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let name = clean_path(&raw)?;
@@ -91,6 +94,7 @@ impl Spool {
                     )));
                 }
             }
+            tar_guard::drain(&mut entry).map_err(read_err)?;
         }
         Ok(spool)
     }
