@@ -387,7 +387,7 @@ def write_summary(podman):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--berth", default=os.path.join(REPO, "target/release/berth"))
+    ap.add_argument("--berth", help="a berth binary to measure (default: build target/release/berth)")
     ap.add_argument("--no-podman", action="store_true")
     ap.add_argument("--only", default="pull,images,run",
                     help="comma-separated sections: pull, images, run, build, version")
@@ -396,8 +396,10 @@ def main():
     args = ap.parse_args()
     if args.summary:
         args.only = "version,run,pull,images,build"
-    if not os.path.exists(args.berth):
+    if args.berth is None:
+        # Always rebuild: an existing release binary may predate the checkout.
         sh("cargo", "build", "--release", "--quiet", cwd=REPO)
+        args.berth = os.path.join(REPO, "target/release/berth")
     podman = not args.no_podman and ensure_podman()
     only = set(args.only.split(","))
     tmp = tempfile.mkdtemp(prefix="berth-bench-")

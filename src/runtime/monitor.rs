@@ -390,11 +390,8 @@ impl HealthState {
 /// file-backed pages it mapped (CLI parsing, serde, the launcher) leave its
 /// resident set; pages the relay loop needs fault back in from the page cache.
 fn shed_startup_memory() {
-    // SAFETY: malloc_trim only returns unused heap to the kernel.
-    unsafe {
-        libc::malloc_trim(0);
-    }
     let Ok(smaps) = std::fs::read_to_string("/proc/self/smaps") else {
+        trim_heap();
         return;
     };
     let mut current: Option<(usize, usize, bool)> = None;
@@ -444,4 +441,14 @@ fn shed_startup_memory() {
         }
     }
     flush(current.take(), private_copies);
+    // Trimmed last, so the smaps buffer (100+ KiB) goes back as well.
+    drop(smaps);
+    trim_heap();
+}
+
+fn trim_heap() {
+    // SAFETY: malloc_trim only returns unused heap to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
